@@ -1,0 +1,1 @@
+"""Benchmarks behind `sotay bench NAME`: each module has `main(argv) -> int` and prints JSON."""
