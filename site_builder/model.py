@@ -1,0 +1,76 @@
+"""The data the builder works on, independent of Django.
+
+The export stage turns Wagtail pages into `Article`s; every later stage (render, index, speech, sign, publish)
+sees only these plain objects, so the pipeline can be tested and benchmarked without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+TIERS = ("all", "committee")
+KINDS = ("news", "resolution", "study", "meeting")
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, order=True)
+class LayerId:
+    """One owner unit's published content for one audience tier: `u/<unit path>/<tier>/`."""
+
+    unit_path: tuple[str, ...]
+    tier: str
+
+    def __post_init__(self) -> None:
+        if self.tier not in TIERS:
+            raise ValueError(f"unknown tier {self.tier!r}")
+        if not self.unit_path or not all(_CODE.match(code) for code in self.unit_path):
+            raise ValueError(f"bad unit path {self.unit_path!r}")
+
+    @property
+    def prefix(self) -> str:
+        """Path of the layer under the site root, without slashes at the ends: `u/tn/dh/all`."""
+        return "u/" + "/".join(self.unit_path) + "/" + self.tier
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit_path[-1]
+
+    @classmethod
+    def parse(cls, path: str) -> LayerId:
+        """Parse `u/tn/dh/all` or `/u/tn/dh/all/any/file.html` (the layer part only) into a LayerId."""
+        parts = [p for p in path.strip("/").split("/") if p]
+        if len(parts) < 3 or parts[0] != "u":
+            raise ValueError(f"not a layer path: {path!r}")
+        for i in range(2, len(parts)):
+            if parts[i] in TIERS:
+                return cls(tuple(parts[1:i]), parts[i])
+        raise ValueError(f"not a layer path: {path!r}")
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+@dataclass
+class Article:
+    """A published page as the builder sees it."""
+
+    id: int  # Wagtail page id: stable across renames, so URLs and receipts survive edits
+    slug: str
+    kind: str  # one of KINDS
+    title: str
+    body_html: str  # trusted HTML rendered from Wagtail rich text / markdown
+    published_at: datetime  # timezone-aware
+    updated_at: datetime
+    layer: LayerId
+    unit_name: str
+    unit_level: str  # province | district | base | cell
+    summary: str = ""
+    # document_code, issuing_body, issue_date, study_deadline, meeting_date (ISO dates) where the kind has them
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """Directory of the article inside its layer."""
+        return f"a/{self.id}/"
