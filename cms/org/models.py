@@ -1,0 +1,157 @@
+"""Party units as a Wagtail page tree, members and their one-time password-reset codes.
+
+Units are pages so that Wagtail's page permissions follow the tree: an editorial board with rights on a district
+page has them on every base organisation and cell below it, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh")
+    DISTRICT = "district", _("Huyện (cấp trên cơ sở)")
+    BASE = "base", _("Cơ sở")
+    CELL = "cell", _("Chi bộ")
+
+
+LEVEL_ORDER = [Level.PROVINCE, Level.DISTRICT, Level.BASE, Level.CELL]
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
+class UnitPage(Page):
+    """A party organisation (tổ chức đảng): province → district → base → cell.
+
+    Its children are lower units and the content it publishes; its code path (`tn/dt/x1`) names its layers.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    code_path = models.CharField(max_length=255, unique=True, editable=False)
+
+    parent_page_types = ["wagtailcore.Page", "org.UnitPage"]
+    subpage_types = [
+        "org.UnitPage",
+        "publishing.NewsPage",
+        "publishing.ResolutionPage",
+        "publishing.StudyMaterialPage",
+        "publishing.MeetingMaterialPage",
+    ]
+    content_panels = [FieldPanel("title"), FieldPanel("code"), FieldPanel("level")]
+    promote_panels = []
+    settings_panels = []
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+
+    @property
+    def parent_unit(self) -> UnitPage | None:
+        parent = self.get_parent()
+        return parent.specific if parent and isinstance(parent.specific, UnitPage) else None
+
+    def ancestor_units(self, inclusive: bool = True) -> list[UnitPage]:
+        """Units from the province down to this one."""
+        return list(UnitPage.objects.ancestor_of(self, inclusive=inclusive).order_by("depth"))
+
+    def clean(self) -> None:
+        super().clean()
+        if not CODE_RE.match(self.code or ""):
+            raise ValidationError({"code": _("Mã đơn vị chỉ gồm chữ thường không dấu, số và dấu gạch ngang.")})
+        parent = self.get_parent() if self.depth else getattr(self, "_pending_parent", None)
+        check_level_under(self.level, parent.specific if parent is not None else None)
+
+    def save(self, *args, **kwargs):
+        parent = self.get_parent() if self.depth else None
+        parent_unit = parent.specific if parent is not None and isinstance(parent.specific, UnitPage) else None
+        self.code_path = f"{parent_unit.code_path}/{self.code}" if parent_unit else self.code
+        if not self.slug:
+            self.slug = self.code
+        return super().save(*args, **kwargs)
+
+
+def check_level_under(level: str, parent) -> None:
+    """Raise ValidationError unless a unit of `level` may sit under `parent` (a UnitPage or the tree root)."""
+    if level not in LEVEL_ORDER:
+        raise ValidationError({"level": _("Cấp không hợp lệ.")})
+    index = LEVEL_ORDER.index(level)
+    if isinstance(parent, UnitPage):
+        if LEVEL_ORDER.index(parent.level) != index - 1:
+            raise ValidationError(
+                {"level": _("Đơn vị cấp “%(child)s” không thể nằm dưới đơn vị cấp “%(parent)s”.")
+                 % {"child": Level(level).label, "parent": Level(parent.level).label}}
+            )
+    elif index != 0:
+        raise ValidationError({"level": _("Chỉ đảng bộ tỉnh được đặt ở gốc cây tổ chức.")})
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Đảng viên")
+    COMMITTEE = "committee", _("Cấp ủy viên")
+    SECRETARY = "secretary", _("Bí thư")
+
+
+ROLE_TIERS = {Role.MEMBER: ("all",), Role.COMMITTEE: ("all", "committee"), Role.SECRETARY: ("all", "committee")}
+
+
+class Status(models.TextChoices):
+    OFFICIAL = "official", _("Chính thức")
+    PROBATIONARY = "probationary", _("Dự bị")
+    DECEASED = "deceased", _("Từ trần")
+    STRUCK_OFF = "struck_off", _("Xóa tên")
+    EXPELLED = "expelled", _("Khai trừ")
+
+
+ACTIVE_STATUSES = (Status.OFFICIAL, Status.PROBATIONARY)
+
+
+class Member(models.Model):
+    """A party member's profile: their unit, role and status decide what they may read."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    unit = models.ForeignKey(UnitPage, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị"))
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices, default=Status.OFFICIAL)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.user.username})"
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        return ROLE_TIERS[Role(self.role)]
+
+
+class ResetCode(models.Model):
+    """A one-time password-reset code issued by a cell secretary; only its hash is stored."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")

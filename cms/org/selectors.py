@@ -1,0 +1,55 @@
+"""Reads for the organisation context, and the one access rule every output goes through.
+
+A member may read layer (U, t) iff U is their own unit or an ancestor of it, t is allowed by their role,
+and their status is active.
+"""
+
+from __future__ import annotations
+
+from site_builder.model import LayerId
+
+from .models import Member, UnitPage
+
+
+def member_of(user) -> Member | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def unit_chain(member: Member) -> list[UnitPage]:
+    """The member's units from the province down to their own."""
+    return member.unit.ancestor_units(inclusive=True)
+
+
+def layers_for(member: Member | None) -> list[LayerId]:
+    """Every layer the member may read, province first."""
+    if member is None or not member.is_active_member or not member.user.is_active:
+        return []
+    chain = member.unit.code_path.split("/")
+    return [LayerId(tuple(chain[: i + 1]), tier) for i in range(len(chain)) for tier in member.tiers]
+
+
+def can_read_layer(member: Member | None, layer: LayerId) -> bool:
+    if member is None or not member.is_active_member or not member.user.is_active:
+        return False
+    chain = member.unit.code_path.split("/")
+    return layer.tier in member.tiers and list(layer.unit_path) == chain[: len(layer.unit_path)]
+
+
+def can_read(user, path: str) -> bool:
+    """The gate: may this user fetch `path` (a layer file such as `/u/tn/dt/all/a/12/`)?"""
+    try:
+        layer = LayerId.parse(path)
+    except ValueError:
+        return False
+    if ".." in path.split("/"):
+        return False
+    return can_read_layer(member_of(user), layer)
+
+
+def members_in_subtree(unit: UnitPage):
+    return Member.objects.filter(unit__path__startswith=unit.path)

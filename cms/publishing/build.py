@@ -1,0 +1,60 @@
+"""Glue between the page tree and the builder: build one layer, or all of them, from live pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+
+from site_builder.export import all_layers, export_layer
+from site_builder.model import LayerId
+
+logger = logging.getLogger("sotay.publishing")
+
+
+def _signing_key():
+    from site_builder.signing import load_or_create_key
+
+    return load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
+
+
+def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None) -> dict:
+    """Export, render, index, (speak), sign and publish one layer; returns the builder's statistics."""
+    from site_builder.pipeline import build_layer
+
+    layer = LayerId.parse(layer_prefix)
+    articles = export_layer(layer)
+    result = build_layer(
+        layer,
+        articles,
+        site_dir=settings.SOTAY_SITE_DIR,
+        work_dir=settings.SOTAY_BUILD_DIR,
+        key=_signing_key(),
+        expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS,
+        progress=progress,
+        speech=settings.SOTAY_SPEECH if speech is None else speech,
+    )
+    after_layer_built(layer, articles)
+    logger.info("built %s: %s", layer.prefix, result)
+    return result if isinstance(result, dict) else getattr(result, "__dict__", {"result": str(result)})
+
+
+def after_layer_built(layer: LayerId, articles) -> None:
+    """Keep the API's search index in step with the layer just published."""
+    try:
+        from cms.api.search_index import update_layer
+    except ImportError:
+        return
+    update_layer(layer, articles)
+
+
+def layers_of_unit(code: str) -> list[LayerId]:
+    from cms.org.models import UnitPage
+
+    unit = UnitPage.objects.get(code=code)
+    return [LayerId(tuple(unit.code_path.split("/")), tier) for tier in ("all", "committee")]
+
+
+def target_layers(unit_code: str | None = None) -> list[LayerId]:
+    return layers_of_unit(unit_code) if unit_code else all_layers()

@@ -1,0 +1,156 @@
+"""Load a province from `content/<name>/` (units, accounts, members, articles); running it again changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import markdown
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from wagtail.models import Site
+
+from cms.org.models import Member, UnitPage
+from cms.org.services import create_member, create_unit
+
+from . import signals as publishing_signals
+from .models import KIND_MODELS, ArticlePage
+
+logger = logging.getLogger("sotay.publishing")
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass
+class LoadStats:
+    units: int = 0
+    accounts: int = 0
+    members: int = 0
+    articles: int = 0
+
+
+def read_front_matter(path: Path) -> tuple[dict[str, str], str]:
+    """`---`-delimited `key: value` lines, then the Markdown body."""
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    if text.startswith("---"):
+        head, _sep, body = text[3:].partition("\n---")
+        for line in head.strip().splitlines():
+            key, _colon, value = line.partition(":")
+            if key.strip():
+                meta[key.strip()] = value.strip().strip('"')
+        text = body.lstrip("-").lstrip("\n")
+    return meta, text
+
+
+@contextmanager
+def builds_suspended() -> Iterator[None]:
+    """Publishing many pages at once: don't queue a build per page, the caller builds once at the end."""
+    previous = publishing_signals.SUSPENDED
+    publishing_signals.SUSPENDED = True
+    try:
+        yield
+    finally:
+        publishing_signals.SUSPENDED = previous
+
+
+def load_units(root: Path, stats: LoadStats) -> dict[str, UnitPage]:
+    units = {u.code: u for u in UnitPage.objects.all()}
+    with (root / "units.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["code"].strip()
+            if code in units:
+                continue
+            parent = units[row["parent_code"].strip()] if row["parent_code"].strip() else None
+            units[code] = create_unit(code=code, name=row["name"].strip(), level=row["level"].strip(), parent=parent)
+            stats.units += 1
+    province = next((u for u in units.values() if u.level == "province"), None)
+    if province is not None:
+        Site.objects.update_or_create(is_default_site=True, defaults={"root_page": province, "hostname": "localhost",
+                                                                      "site_name": province.title})
+    return units
+
+
+def load_accounts(root: Path, units: dict[str, UnitPage], stats: LoadStats) -> None:
+    user_model = get_user_model()
+    with (root / "accounts.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            username = row["username"].strip()
+            if user_model.objects.filter(username=username).exists():
+                continue
+            member = create_member(
+                username=username,
+                full_name=row.get("full_name", "").strip() or username,
+                unit=units[row["unit_code"].strip()],
+                role=row.get("role", "member").strip() or "member",
+                password=row["password"].strip(),
+                editor=row.get("editor", "0").strip() == "1",
+            )
+            if username == "admin":
+                member.user.is_superuser = member.user.is_staff = True
+                member.user.save()
+            stats.accounts += 1
+
+
+def load_members(root: Path, stats: LoadStats) -> None:
+    from cms.org.importing import import_members, parse, read_rows
+
+    path = root / "members.csv"
+    if not path.exists():
+        return
+    records, errors = parse(read_rows(path))
+    if errors and all("đã có trong hệ thống" in e.reason for e in errors):
+        return  # already loaded
+    stats.members += import_members(path).created
+
+
+def load_articles(root: Path, units: dict[str, UnitPage], stats: LoadStats, progress: Callable | None) -> None:
+    files = sorted((root / "articles").glob("*/*.md"))
+    for done, path in enumerate(files, start=1):
+        unit = units[path.parent.name]
+        slug = path.stem
+        if not ArticlePage.objects.child_of(unit).filter(slug=slug).exists():
+            meta, body = read_front_matter(path)
+            publish_article(unit, slug, meta, body)
+            stats.articles += 1
+        if progress:
+            progress(done, len(files))
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def publish_article(unit: UnitPage, slug: str, meta: dict[str, str], body_md: str) -> ArticlePage:
+    model = KIND_MODELS[meta.get("kind", "news")]
+    page = model(title=meta["title"], slug=slug, summary=meta.get("summary", ""), tier=meta.get("tier", "all"),
+                 body=markdown.markdown(body_md, extensions=["extra"]))
+    for field in ("document_code", "issuing_body"):
+        if field in meta and hasattr(page, field):
+            setattr(page, field, meta[field])
+    for field in ("issue_date", "study_deadline", "meeting_date"):
+        if field in meta and hasattr(page, field):
+            setattr(page, field, _date(meta[field]))
+    unit.add_child(instance=page)
+    page.save_revision().publish()
+    published = datetime.strptime(meta["published"], "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
+    ArticlePage.objects.filter(pk=page.pk).update(first_published_at=published, last_published_at=published)
+    return page
+
+
+def load_province(root: Path | None = None, progress: Callable | None = None) -> LoadStats:
+    root = root or Path(settings.BASE_DIR) / "content" / "demo"
+    stats = LoadStats()
+    with builds_suspended(), transaction.atomic():
+        units = load_units(root, stats)
+        load_accounts(root, units, stats)
+        load_members(root, stats)
+        load_articles(root, units, stats, progress)
+    logger.info("loaded %s: %s; %d members in all", root, stats, Member.objects.count())
+    return stats

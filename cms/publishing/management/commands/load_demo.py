@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from cms.publishing.demo import load_province
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh mẫu (đơn vị, tài khoản, đảng viên, bài viết) từ content/demo; chạy lại không nhân đôi."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--dir", type=Path, default=None, help="thư mục nội dung (mặc định content/demo)")
+        parser.add_argument("--no-build", action="store_true", help="không dựng các lớp sau khi nạp")
+        parser.add_argument("--no-speech", action="store_true", help="dựng lớp nhưng không tạo âm thanh")
+
+    def handle(self, *args, dir=None, no_build=False, no_speech=False, **options) -> None:
+        stats = load_province(dir)
+        self.stdout.write(
+            f"Đã nạp: {stats.units} đơn vị, {stats.accounts} tài khoản, {stats.members} đảng viên, "
+            f"{stats.articles} bài viết mới."
+        )
+        if not no_build:
+            call_command("build", no_speech=no_speech)

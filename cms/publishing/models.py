@@ -1,0 +1,157 @@
+"""What editorial boards publish: news, resolutions, study materials and meeting materials.
+
+Every page lives directly under the unit that owns it and is read by that unit's whole subtree, either by all
+members or only by committee members (its tier). Together, owner unit and tier name the layer it is built into.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail_headless_preview.models import HeadlessPreviewMixin
+
+from cms.org.models import UnitPage
+
+RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "blockquote", "hr"]
+
+
+class Tier(models.TextChoices):
+    ALL = "all", _("Tất cả đảng viên")
+    COMMITTEE = "committee", _("Chỉ cấp ủy viên")
+
+
+class ArticlePage(HeadlessPreviewMixin, Page):
+    """Common fields of everything a board publishes. Not created directly: use one of the kinds below."""
+
+    kind = "news"
+
+    tier = models.CharField(_("đối tượng đọc"), max_length=16, choices=Tier.choices, default=Tier.ALL)
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    body = RichTextField(_("nội dung"), features=RICH_FEATURES, blank=True)
+
+    parent_page_types = ["org.UnitPage"]
+    subpage_types: list[str] = []
+    is_creatable = False
+    api_fields = ["tier", "summary", "body"]
+
+    content_panels = [
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("tier"),
+    ]
+    promote_panels = [FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("bài viết")
+
+    @property
+    def owner_unit(self) -> UnitPage:
+        return self.get_parent().specific
+
+    def clean(self) -> None:
+        super().clean()
+        parent = self.get_parent() if self.pk and self.depth else None
+        if parent is not None and not isinstance(parent.specific, UnitPage):
+            raise ValidationError(_("Bài viết chỉ được đăng trực tiếp dưới tổ chức đảng sở hữu nó."))
+
+    def extra_meta(self) -> dict[str, str]:
+        return {}
+
+
+class NewsPage(ArticlePage):
+    """Tin tức, thời sự: news of the unit."""
+
+    kind = "news"
+    is_creatable = True
+    parent_page_types = ["org.UnitPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("tin tức")
+        verbose_name_plural = _("tin tức")
+
+
+class ResolutionPage(ArticlePage):
+    """Nghị quyết, chỉ thị, kết luận, quy định, văn kiện: a party document with its code and attached file."""
+
+    kind = "resolution"
+    is_creatable = True
+    parent_page_types = ["org.UnitPage"]
+    subpage_types: list[str] = []
+
+    document_code = models.CharField(_("số, ký hiệu"), max_length=40, help_text=_("Ví dụ: 09-NQ/TU"))
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("tệp đính kèm (PDF/DOCX)"),
+    )
+
+    content_panels = ArticlePage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("document_code"), FieldPanel("issuing_body"), FieldPanel("issue_date"), FieldPanel("document")],
+            heading=_("Văn bản"),
+        )
+    ]
+    api_fields = ArticlePage.api_fields + ["document_code", "issuing_body", "issue_date"]
+
+    class Meta:
+        verbose_name = _("nghị quyết, văn bản")
+        verbose_name_plural = _("nghị quyết, văn bản")
+
+    def extra_meta(self) -> dict[str, str]:
+        meta = {"document_code": self.document_code, "issuing_body": self.issuing_body}
+        if self.issue_date:
+            meta["issue_date"] = self.issue_date.isoformat()
+        if self.document_id:
+            meta["document_title"] = self.document.title
+        return {k: v for k, v in meta.items() if v}
+
+
+class StudyMaterialPage(ArticlePage):
+    """Tài liệu học tập nghị quyết: members must study it before the deadline; committees track who did."""
+
+    kind = "study"
+    is_creatable = True
+    parent_page_types = ["org.UnitPage"]
+    subpage_types: list[str] = []
+
+    study_deadline = models.DateField(_("hạn học tập"), null=True, blank=True)
+    content_panels = ArticlePage.content_panels + [FieldPanel("study_deadline")]
+    api_fields = ArticlePage.api_fields + ["study_deadline"]
+
+    class Meta:
+        verbose_name = _("tài liệu học tập")
+        verbose_name_plural = _("tài liệu học tập")
+
+    def extra_meta(self) -> dict[str, str]:
+        return {"study_deadline": self.study_deadline.isoformat()} if self.study_deadline else {}
+
+
+class MeetingMaterialPage(ArticlePage):
+    """Tài liệu sinh hoạt chi bộ: materials for a (monthly) meeting of the unit."""
+
+    kind = "meeting"
+    is_creatable = True
+    parent_page_types = ["org.UnitPage"]
+    subpage_types: list[str] = []
+
+    meeting_date = models.DateField(_("ngày sinh hoạt"), null=True, blank=True)
+    content_panels = ArticlePage.content_panels + [FieldPanel("meeting_date")]
+    api_fields = ArticlePage.api_fields + ["meeting_date"]
+
+    class Meta:
+        verbose_name = _("tài liệu sinh hoạt chi bộ")
+        verbose_name_plural = _("tài liệu sinh hoạt chi bộ")
+
+    def extra_meta(self) -> dict[str, str]:
+        return {"meeting_date": self.meeting_date.isoformat()} if self.meeting_date else {}
+
+
+ARTICLE_MODELS = (NewsPage, ResolutionPage, StudyMaterialPage, MeetingMaterialPage)
+KIND_MODELS = {m.kind: m for m in ARTICLE_MODELS}

@@ -1,0 +1,74 @@
+"""Serving layers: every layer file goes through the one access check; drafts preview through the same renderer."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cms.org.selectors import can_read
+
+NO_ACCESS = _("Bạn không có quyền xem nội dung này, hoặc nội dung không tồn tại.")
+
+
+def _forbidden() -> HttpResponse:
+    # Same answer for a layer that exists and one that does not: nothing leaks about other units.
+    return HttpResponseForbidden(NO_ACCESS, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def layer_file(request: HttpRequest, path: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if path.endswith((".html", "/")) or not Path(path).suffix:
+            return redirect_to_login(request.get_full_path())
+        return HttpResponse(_("Phiên đăng nhập đã hết, hãy đăng nhập lại."), status=401,
+                            content_type="text/plain; charset=utf-8")
+    full = "/u/" + path
+    if not can_read(request.user, full):
+        return _forbidden()
+    root = Path(settings.SOTAY_SITE_DIR).resolve()
+    target = (root / "u" / path).resolve()
+    if root not in target.parents:
+        return _forbidden()
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        raise Http404(_("Không tìm thấy trang."))
+    content_type, encoding = mimetypes.guess_type(target.name)
+    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    if target.name in ("manifest.json", "manifest.json.sig", "feed.json"):
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def public_key(request: HttpRequest, name: str) -> HttpResponse:
+    """The Ed25519 public key readers use to check manifests (public by design)."""
+    from site_builder.signing import load_or_create_key, public_key_b64
+
+    key = load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
+    return HttpResponse(public_key_b64(key), content_type="text/plain")
+
+
+def preview(request: HttpRequest) -> HttpResponse:
+    """wagtail-headless-preview's client: render the draft with the builder's own render stage."""
+    from wagtail_headless_preview.models import PagePreview
+
+    if not request.user.is_authenticated or not request.user.has_perm("wagtailadmin.access_admin"):
+        return redirect_to_login(request.get_full_path())
+    token = request.GET.get("token", "")
+    preview_obj = PagePreview.objects.filter(token=token).first()
+    if preview_obj is None:
+        return HttpResponse(_("Bản xem trước đã hết hạn, hãy bấm Xem trước lần nữa."), status=404,
+                            content_type="text/plain; charset=utf-8")
+    page = preview_obj.as_page()
+    from .preview import render_preview
+
+    return HttpResponse(render_preview(page), content_type="text/html; charset=utf-8")

@@ -1,0 +1,26 @@
+"""Production: PostgreSQL, secrets and hosts from the environment, secure cookies."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_from_url
+
+SECRET_KEY = os.environ["SOTAY_SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("SOTAY_ALLOWED_HOSTS", "").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SOTAY_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+DATABASES = {"default": database_from_url(os.environ["SOTAY_DATABASE_URL"])}
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if os.environ.get("SOTAY_STORE_BUCKET"):
+    SOTAY_STORE = {
+        "BACKEND": "deploy.stores.S3Store",
+        "OPTIONS": {
+            "bucket": os.environ["SOTAY_STORE_BUCKET"],
+            "region": os.environ.get("AWS_DEFAULT_REGION"),
+            "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
+        },
+    }
