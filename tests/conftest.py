@@ -1,0 +1,39 @@
+"""Fixtures shared by every test package.
+
+`tree` is a small province with two districts and a member of every role at several levels (see factories.py).
+Tests marked `postgres` also run on a throwaway PostgreSQL cluster when `make test` starts one.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import PASSWORD, make_tree
+
+
+@pytest.fixture
+def tree(db):
+    return make_tree()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def login(client):
+    """Log `client` in as the given username (session cookie, as the reader does)."""
+
+    def _login(username: str):
+        assert client.login(username=username, password=PASSWORD), f"login failed for {username}"
+        return client
+
+    return _login
+
+
+def pytest_report_header(config) -> str:
+    engine = "PostgreSQL" if os.environ.get("SOTAY_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    return f"sotay database: {engine}"
