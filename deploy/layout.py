@@ -1,0 +1,117 @@
+"""How a layer is laid out in a store, and how its signed manifest is read.
+
+Under the layer prefix `u/<unit path>/<tier>/` a store holds:
+
+- `_blobs/<sha256><ext>`: every file of every live version, named by content, so a file that did not change
+  is never sent again and a blob never changes once written;
+- `_manifests/<version>.json` and `.json.sig`: each published manifest and its signature, immutable;
+- `manifest.json`: the head, a copy of the current version's manifest. Writing it is the single step that
+  switches readers to a new version, so it is written last; until then readers see the previous version whole.
+
+Everything of a layer lives under its prefix, so one access check (or one signed cookie for the prefix)
+gates all of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from deploy.filetypes import extension
+from site_builder.model import LayerId
+
+HEAD = "manifest.json"
+SIG = "manifest.json.sig"
+
+
+def head_key(layer: str) -> str:
+    return f"{layer}/{HEAD}"
+
+
+def manifests_prefix(layer: str) -> str:
+    return f"{layer}/_manifests/"
+
+
+def manifest_key(layer: str, version: int) -> str:
+    # Zero-padded so that listing order is version order.
+    return f"{layer}/_manifests/{version:012d}.json"
+
+
+def blobs_prefix(layer: str) -> str:
+    return f"{layer}/_blobs/"
+
+
+def blob_key(layer: str, path: str, sha256: str) -> str:
+    """The blob of one file; the extension is kept so a type can be told from the key alone (nginx, S3)."""
+    return f"{layer}/_blobs/{sha256}{extension(path)}"
+
+
+def version_of_manifest_key(key: str) -> int | None:
+    name = key.rsplit("/", 1)[-1]
+    if not name.endswith(".json") or not name[:-5].isdigit():
+        return None
+    return int(name[:-5])
+
+
+@dataclass(frozen=True)
+class Manifest:
+    raw: bytes
+    layer: str
+    version: int
+    built_at: str
+    expires: str
+    files: dict[str, dict[str, Any]]
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Manifest:
+        try:
+            data = json.loads(raw)
+            layer = LayerId.parse(data["layer"]).prefix
+            files = {str(p): {"sha256": str(e["sha256"]), "length": int(e["length"])}
+                     for p, e in data["files"].items()}
+            return cls(raw, layer, int(data["version"]), str(data.get("built_at", "")),
+                       str(data.get("expires", "")), files)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ManifestError(f"manifest không hợp lệ: {exc}") from exc
+
+    def blob_keys(self) -> set[str]:
+        return {blob_key(self.layer, p, e["sha256"]) for p, e in self.files.items()}
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read or whose signature does not match."""
+
+
+def load_public_key(key: Ed25519PublicKey | bytes | str | Path) -> Ed25519PublicKey:
+    """Accept a key object, 32 raw bytes, PEM bytes, or a path to a PEM / raw / base64 key file."""
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    if isinstance(key, str | Path):
+        key = Path(key).read_bytes()
+    if len(key) == 32:
+        return Ed25519PublicKey.from_public_bytes(key)
+    if key.lstrip().startswith(b"-----BEGIN"):
+        loaded = load_pem_public_key(key)
+        if not isinstance(loaded, Ed25519PublicKey):
+            raise ManifestError("khóa công khai không phải Ed25519")
+        return loaded
+    try:
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(key.strip(), validate=True))
+    except (binascii.Error, ValueError) as exc:
+        raise ManifestError("không đọc được khóa công khai") from exc
+
+
+def signature_ok(raw: bytes, sig_b64: bytes, public_key: Ed25519PublicKey) -> bool:
+    try:
+        public_key.verify(base64.b64decode(sig_b64.strip(), validate=True), raw)
+    except (InvalidSignature, binascii.Error, ValueError):
+        return False
+    return True

@@ -1,0 +1,98 @@
+"""Find the stored object behind a member's request for `/u/<layer>/<path>`.
+
+The gate (the API's access check) calls `resolve` after it has decided the member may read the layer, then
+either tells nginx where the object is (X-Accel-Redirect or the `X-Sotay-Blob` header of `auth_request`), or
+redirects to `presigned_url_for(...)`. Manifests are cached for a few seconds: an old cached manifest only
+points at blobs that garbage collection keeps for a whole grace period.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from posixpath import normpath
+
+from deploy import layout
+from deploy.filetypes import REVALIDATE, cache_control_for_path, content_type_for, must_stay_same_origin
+from deploy.layout import Manifest
+from deploy.stores import Store
+from site_builder.model import LayerId
+
+MANIFEST_TTL_S = 5.0
+
+
+class NotInLayer(LookupError):
+    """The layer has no such file (or is not published): the gate answers 404."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    key: str  # object key in the store
+    content_type: str
+    cache_control: str  # for the response at the member-facing URL
+    same_origin: bool  # serve at /u/<layer>/<path> itself, never by redirect
+
+
+class ManifestCache:
+    def __init__(self, ttl_s: float = MANIFEST_TTL_S) -> None:
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[float, Manifest | None]] = {}
+
+    def get(self, store: Store, layer: str) -> Manifest | None:
+        cache_key = (store.describe(), layer)
+        with self._lock:
+            hit = self._entries.get(cache_key)
+        if hit and time.monotonic() - hit[0] < self.ttl_s:
+            return hit[1]
+        raw = store.get(layout.head_key(layer))
+        manifest = Manifest.parse(raw) if raw is not None else None
+        with self._lock:
+            self._entries[cache_key] = (time.monotonic(), manifest)
+        return manifest
+
+    def forget(self, store: Store, layer: str) -> None:
+        with self._lock:
+            self._entries.pop((store.describe(), layer), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+manifest_cache = ManifestCache()
+
+
+def resolve(store: Store, layer_prefix: str, path: str, *, cache: ManifestCache | None = None) -> Resolved:
+    """The object that holds `path` of the layer's current version (`a/12/` means `a/12/index.html`)."""
+    layer = LayerId.parse(layer_prefix).prefix
+    path = path.lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    if normpath(path) != path or path.startswith("../"):
+        raise NotInLayer(path)
+    manifest = (cache or manifest_cache).get(store, layer)
+    if manifest is None:
+        raise NotInLayer(f"{layer} chưa được phát hành")
+    if path in (layout.HEAD, layout.SIG):
+        # Both names resolve through the same head read, so a reader never pairs a manifest with another
+        # version's signature even while a publish is switching versions.
+        key = layout.manifest_key(layer, manifest.version) + (".sig" if path == layout.SIG else "")
+        return Resolved(key, content_type_for(path), REVALIDATE, True)
+    entry = manifest.files.get(path)
+    if entry is None:
+        raise NotInLayer(path)
+    return Resolved(layout.blob_key(layer, path, entry["sha256"]), content_type_for(path),
+                    cache_control_for_path(path), must_stay_same_origin(path))
+
+
+def presigned_url_for(store: Store, layer_prefix: str, path: str, expires_s: int = 300, *,
+                      cache: ManifestCache | None = None) -> str:
+    """A short-lived URL of the blob holding `path`, with the Content-Type of the file's own name."""
+    presign = getattr(store, "presign", None)
+    if presign is None:
+        raise TypeError(f"{store.describe()} cannot sign URLs; serve the file through the gate instead")
+    found = resolve(store, layer_prefix, path, cache=cache)
+    # The object itself was stored with a year-long Cache-Control: a blob's content never changes.
+    return presign(found.key, expires_s=expires_s, content_type=found.content_type)
