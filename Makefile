@@ -1,0 +1,47 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+UV := $(shell scripts/ensure-uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+SOTAY := $(VENV)/bin/sotay
+PORT ?= 8000
+PG_DIR := /tmp/sotay-pg-$(shell id -u)-$(shell echo $$PPID)
+PG_PORT ?= 55433
+PYTEST_ARGS ?=
+export UV_LINK_MODE := copy
+
+.PHONY: demo test lint setup system venv messages migrate screenshots clean
+
+demo: setup
+	$(SOTAY) load-demo
+	$(SOTAY) serve --port $(PORT)
+
+setup: system venv messages migrate
+
+system:
+	@scripts/system-packages
+
+venv: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+messages: venv
+	@$(SOTAY) manage compilemessages --ignore=.venv -v0
+
+migrate: venv
+	@$(SOTAY) manage migrate --no-input -v0
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+	@set -e; url=$$(scripts/pg-test start $(PG_DIR) $(PG_PORT)); \
+	trap 'scripts/pg-test stop $(PG_DIR)' EXIT; \
+	echo "PostgreSQL: $$url"; \
+	SOTAY_DATABASE_URL=$$url $(PY) -m pytest -m postgres $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var
