@@ -2,7 +2,8 @@
 
 Wagtail ships an English catalogue listing every message of each app (``<app>/locale/en/LC_MESSAGES``) and a
 partial Vietnamese one. Django looks a message up in ``LOCALE_PATHS`` first, so a message reaches editors in
-Vietnamese when either ``cms/locale/vi`` or the app's own ``vi`` catalogue translates it.
+Vietnamese when either ``cms/locale/vi`` or the app's own ``vi`` catalogue translates it. Django's own and
+django-taggit's catalogues are counted too (separate total): their messages also appear in the admin.
 
 Usage::
 
@@ -24,6 +25,14 @@ from cms.locale.tools import pofile
 
 OVERRIDE_DIR = Path(__file__).resolve().parents[1]
 DOMAINS = ("django.po", "djangojs.po")
+# Not Wagtail, but their messages show up in the Wagtail admin (validation errors, relative times, tag fields).
+ALSO_IN_ADMIN = (
+    "django.conf",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.humanize",
+    "taggit",
+)
 
 
 @dataclass
@@ -35,6 +44,10 @@ class AppCount:
     total: int
     upstream: int
     missing: list[pofile.Entry] = field(default_factory=list)
+
+    @property
+    def is_wagtail(self) -> bool:
+        return self.app == "wagtail" or self.app.startswith("wagtail.")
 
     @property
     def remaining(self) -> int:
@@ -53,18 +66,33 @@ def _translated_keys(path: Path) -> set[tuple[str | None, str]]:
     return {entry.key for entry in pofile.read(path) if entry.msgid and entry.translated}
 
 
-def count(wagtail_dir: Path, override_dir: Path = OVERRIDE_DIR, language: str = "vi") -> list[AppCount]:
-    """Per app and domain: messages in Wagtail's source catalogue, translated upstream, still missing."""
+def _source_catalogues(wagtail_dir: Path, also: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(app label, English source catalogue) for every Wagtail app, then for the ``also`` packages."""
+    site_packages = wagtail_dir.parent
+    sources = []
+    for source in sorted(wagtail_dir.glob("**/locale/en/LC_MESSAGES/*.po")):
+        sources.append((source.parents[3].relative_to(site_packages).as_posix().replace("/", "."), source))
+    for app in also:
+        for source in sorted((site_packages / app.replace(".", "/") / "locale/en/LC_MESSAGES").glob("*.po")):
+            sources.append((app, source))
+    return sources
+
+
+def count(
+    wagtail_dir: Path,
+    override_dir: Path = OVERRIDE_DIR,
+    language: str = "vi",
+    also: tuple[str, ...] = ALSO_IN_ADMIN,
+) -> list[AppCount]:
+    """Per app and domain: messages in the app's source catalogue, translated upstream, still missing."""
     ours = {domain: _translated_keys(override_dir / language / "LC_MESSAGES" / domain) for domain in DOMAINS}
     counts = []
-    for source in sorted(wagtail_dir.glob("**/locale/en/LC_MESSAGES/*.po")):
+    for app, source in _source_catalogues(wagtail_dir, also):
         domain = source.name
         if domain not in ours:
             continue
-        app_dir = source.parents[3]
-        app = app_dir.relative_to(wagtail_dir.parent).as_posix().replace("/", ".")
         entries = [entry for entry in pofile.read(source) if entry.msgid and not entry.obsolete]
-        upstream = _translated_keys(app_dir / "locale" / language / "LC_MESSAGES" / domain)
+        upstream = _translated_keys(source.parents[2] / language / "LC_MESSAGES" / domain)
         missing = [entry for entry in entries if entry.key not in upstream and entry.key not in ours[domain]]
         counts.append(
             AppCount(
@@ -78,16 +106,21 @@ def count(wagtail_dir: Path, override_dir: Path = OVERRIDE_DIR, language: str = 
     return counts
 
 
-def format_table(counts: list[AppCount]) -> str:
-    width = max([len(c.app) + len(c.domain) + 3 for c in counts] + [20])
-    lines = [f"{'app (domain)':<{width}} {'total':>6} {'wagtail vi':>10} {'untranslated':>12}"]
-    for c in counts:
-        name = f"{c.app} ({c.domain.removesuffix('.po')})"
-        lines.append(f"{name:<{width}} {c.total:>6} {c.upstream:>10} {c.remaining:>12}")
+def _total_line(label: str, counts: list[AppCount], width: int) -> str:
     total = sum(c.total for c in counts)
     upstream = sum(c.upstream for c in counts)
     remaining = sum(c.remaining for c in counts)
-    lines.append(f"{'total':<{width}} {total:>6} {upstream:>10} {remaining:>12}")
+    return f"{label:<{width}} {total:>6} {upstream:>10} {remaining:>12}"
+
+
+def format_table(counts: list[AppCount]) -> str:
+    width = max([len(c.app) + len(c.domain) + 3 for c in counts] + [28])
+    lines = [f"{'app (domain)':<{width}} {'total':>6} {'upstream vi':>10} {'untranslated':>12}"]
+    for c in counts:
+        name = f"{c.app} ({c.domain.removesuffix('.po')})"
+        lines.append(f"{name:<{width}} {c.total:>6} {c.upstream:>10} {c.remaining:>12}")
+    lines.append(_total_line("total Wagtail", [c for c in counts if c.is_wagtail], width))
+    lines.append(_total_line("total Django, taggit", [c for c in counts if not c.is_wagtail], width))
     return "\n".join(lines)
 
 
@@ -135,17 +168,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-missing", type=Path, metavar="DIR", help="write the missing messages as DIR/django.po, djangojs.po"
     )
-    parser.add_argument("--max-missing", type=int, help="exit 1 when more messages than this are missing")
+    parser.add_argument("--max-missing", type=int, help="exit 1 when more Wagtail messages than this are missing")
+    parser.add_argument("--wagtail-only", action="store_true", help="leave out Django's and taggit's catalogues")
     args = parser.parse_args(argv)
 
-    counts = count(args.wagtail_dir or default_wagtail_dir(), args.locale_dir, args.language)
-    remaining = sum(c.remaining for c in counts)
+    also = () if args.wagtail_only else ALSO_IN_ADMIN
+    counts = count(args.wagtail_dir or default_wagtail_dir(), args.locale_dir, args.language, also)
+    remaining = sum(c.remaining for c in counts if c.is_wagtail)
     if args.json:
         apps = {
-            f"{c.app}:{c.domain}": {"total": c.total, "wagtail_vi": c.upstream, "untranslated": c.remaining}
+            f"{c.app}:{c.domain}": {"total": c.total, "upstream": c.upstream, "untranslated": c.remaining}
             for c in counts
         }
-        sys.stdout.write(json.dumps({"apps": apps, "untranslated": remaining}, ensure_ascii=False) + "\n")
+        others = sum(c.remaining for c in counts if not c.is_wagtail)
+        result = {"apps": apps, "untranslated_wagtail": remaining, "untranslated_other": others}
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_table(counts) + "\n")
     if args.list:
