@@ -20,7 +20,7 @@ from deploy import layout
 from deploy.filetypes import IMMUTABLE, REVALIDATE, content_type_for
 from deploy.layout import Manifest, ManifestError
 from deploy.serve import manifest_cache, presigned_url_for  # noqa: F401  (part of this module's contract)
-from deploy.stores import Store
+from deploy.stores import LocalStore, Store
 from site_builder.model import LayerId
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ def publish_layer(layer_dir: Path, store: Store, *, grace_s: float = DEFAULT_GRA
     layer_dir = Path(layer_dir)
     manifest, sig = read_layer(layer_dir, public_key)
     layer = manifest.layer
+    if isinstance(store, LocalStore) and layer_dir.resolve() == store.path_for(layer).resolve():
+        # The default store is the site directory the builder writes: the layer is already in place.
+        return PublishStats(0, len(manifest.blob_keys()), 0)
     head_raw = store.get(layout.head_key(layer))
     if head_raw == manifest.raw:
         deleted = collect_garbage(store, layer, grace_s=grace_s, now=now, head=manifest, quick=True)

@@ -226,6 +226,45 @@ class S3Store:
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
 
+    def create_private_bucket(self) -> None:
+        """Create the bucket if it does not exist, private, with every kind of public access blocked."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            args: dict[str, Any] = {"Bucket": self.bucket, "ACL": "private"}
+            region = self.client.meta.region_name
+            if region and region != "us-east-1":
+                args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+            self._call("create_bucket", **args)
+        self._call("put_public_access_block", Bucket=self.bucket, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+        })
+
+    def public_access_problems(self) -> list[str]:
+        """Ways in which anyone without credentials could read the bucket; empty when it is private."""
+        import json
+
+        from botocore.exceptions import ClientError
+
+        problems = []
+        acl = self._call("get_bucket_acl", Bucket=self.bucket)
+        for grant in acl.get("Grants", []):
+            uri = grant.get("Grantee", {}).get("URI", "")
+            if uri.endswith(("/global/AllUsers", "/global/AuthenticatedUsers")):
+                problems.append(f"ACL của bucket cấp quyền {grant.get('Permission')} cho {uri.rsplit('/', 1)[-1]}")
+        try:
+            policy = json.loads(self.client.get_bucket_policy(Bucket=self.bucket)["Policy"])
+        except ClientError:
+            policy = {}
+        for statement in policy.get("Statement", []):
+            principal = statement.get("Principal")
+            if statement.get("Effect") == "Allow" and principal in ("*", {"AWS": "*"}):
+                problems.append("chính sách bucket cho phép mọi người (Principal \"*\")")
+        return problems
+
     def _call(self, operation: str, **kwargs: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError
 

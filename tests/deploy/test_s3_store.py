@@ -1,0 +1,212 @@
+"""Publishing to a real S3 API server (moto in server mode on 127.0.0.1), through boto3 itself."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deploy import cli, layout
+from deploy.publish import publish_layer
+from deploy.serve import presigned_url_for, resolve
+from deploy.stores import S3Store
+from deploy.verify_s3 import verify_s3
+
+REPO = Path(__file__).resolve().parents[2]
+LAYER = "u/tn/dh/all"
+
+
+def http_get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def test_bucket_is_private_to_anonymous_readers(s3_store, s3_endpoint, make_layer):
+    s3_store.create_private_bucket()
+    publish_layer(make_layer(), s3_store)
+    blob = resolve(s3_store, LAYER, "a/1/index.html").key
+
+    for key in (blob, f"{LAYER}/manifest.json"):
+        status, _, body = http_get(f"{s3_endpoint}/{s3_store.bucket}/{key}")
+        assert status == 403, key
+        assert "Nghị quyết".encode() not in body
+    assert s3_store.public_access_problems() == []
+
+
+def test_publish_refuses_a_public_bucket(s3_store, s3_endpoint, make_layer, tmp_path, capsys):
+    s3_store.client.put_bucket_acl(Bucket=s3_store.bucket, ACL="public-read")
+    make_layer()
+
+    code = cli.main(["--store", "s3", "--bucket", s3_store.bucket, "--endpoint-url", s3_endpoint,
+                     "--site-dir", str(tmp_path / "site"), "--json"])
+
+    assert code == 1
+    assert "công khai" in capsys.readouterr().err
+    assert s3_store.get(f"{LAYER}/manifest.json") is None
+
+
+def test_presigned_url_serves_the_file_then_expires(s3_store, make_layer, sample_files):
+    files = sample_files()
+    publish_layer(make_layer(files), s3_store)
+
+    url = presigned_url_for(s3_store, LAYER, "a/2/index.html", expires_s=1)
+    status, headers, body = http_get(url)
+    assert status == 200
+    assert body == files["a/2/index.html"]
+    assert headers["content-type"] == "text/html; charset=utf-8"
+
+    time.sleep(2.2)
+    status, _, body = http_get(url)
+    assert status == 403
+    assert b"expired" in body
+
+
+def test_audio_and_assets_carry_their_type_and_cache_headers(s3_store, make_layer):
+    publish_layer(make_layer(), s3_store)
+
+    audio = s3_store.client.head_object(Bucket=s3_store.bucket,
+                                        Key=resolve(s3_store, LAYER, "audio/3f2a.opus").key)
+    head = s3_store.client.head_object(Bucket=s3_store.bucket, Key=f"{LAYER}/manifest.json")
+
+    assert audio["ContentType"] == "audio/ogg"
+    assert "immutable" in audio["CacheControl"]
+    assert head["ContentType"] == "application/json"
+    assert "no-cache" in head["CacheControl"]
+
+
+def test_large_audio_goes_in_parts_and_arrives_whole(s3_store, make_layer, sample_files):
+    files = sample_files(2)
+    files["audio/long.opus"] = os.urandom(9 * 1024 * 1024)  # above the 8 MiB multipart threshold
+    publish_layer(make_layer(files), s3_store)
+
+    key = resolve(s3_store, LAYER, "audio/long.opus").key
+    head = s3_store.client.head_object(Bucket=s3_store.bucket, Key=key)
+    data = s3_store.get(key)
+
+    assert "-" in head["ETag"]  # S3 marks objects assembled from parts with "<md5>-<parts>"
+    assert hashlib.sha256(data).hexdigest() == hashlib.sha256(files["audio/long.opus"]).hexdigest()
+
+
+def test_verify_after_upload_passes_then_detects_tampering(s3_store, s3_endpoint, make_layer, public_key,
+                                                           tmp_path):
+    layer_dir = make_layer()
+    publish_layer(layer_dir, s3_store)
+    url = f"s3://{s3_store.bucket}/{LAYER}"
+
+    copy = tmp_path / "copy"
+    assert verify_s3(url, public_key, endpoint_url=s3_endpoint, out_dir=copy) == []
+    assert (copy / "a/5/index.html").read_bytes() == (layer_dir / "a/5/index.html").read_bytes()
+
+    blob = resolve(s3_store, LAYER, "a/5/index.html").key
+    s3_store.client.put_object(Bucket=s3_store.bucket, Key=blob, Body="<h1>Bị sửa</h1>".encode())
+    problems = verify_s3(url, public_key, endpoint_url=s3_endpoint)
+
+    assert len(problems) == 1
+    assert "a/5/index.html" in problems[0]
+
+
+def test_verify_refuses_a_wrong_key_a_rollback_and_an_expired_manifest(s3_store, s3_endpoint, make_layer,
+                                                                        public_key):
+    from datetime import timedelta
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    publish_layer(make_layer(version=3, expires_in=timedelta(seconds=-1)), s3_store)
+    url = f"s3://{s3_store.bucket}/{LAYER}"
+
+    other_key = Ed25519PrivateKey.generate().public_key()
+    assert any("chữ ký" in p for p in verify_s3(url, other_key, endpoint_url=s3_endpoint))
+    problems = verify_s3(url, public_key, endpoint_url=s3_endpoint, min_version=4)
+    assert any("quay lui" in p for p in problems)
+    assert any("hết hạn" in p for p in problems)
+
+
+INTERRUPTED_PUBLISH = """
+import sys, time
+from pathlib import Path
+from deploy.publish import publish_layer
+from deploy.stores import S3Store
+
+sent = []
+def on_upload(key):
+    sent.append(key)
+    if len(sent) == int(sys.argv[4]):
+        Path(sys.argv[5]).write_text("ready")
+        time.sleep(120)  # killed here, in the middle of the upload
+
+publish_layer(Path(sys.argv[1]), S3Store(sys.argv[2], endpoint_url=sys.argv[3]), workers=1, on_upload=on_upload)
+"""
+
+
+def test_killed_publish_leaves_previous_version_and_next_publish_completes(
+    s3_store, s3_endpoint, make_layer, public_key, sample_files, tmp_path
+):
+    publish_layer(make_layer(sample_files(40)), s3_store)
+    new_files = sample_files(40, tag="bản 2")
+    layer_dir = make_layer(new_files, version=2)
+    marker = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED_PUBLISH, str(layer_dir), s3_store.bucket,
+                             s3_endpoint, "15", str(marker)], cwd=REPO)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, "the publish finished before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+    url = f"s3://{s3_store.bucket}/{LAYER}"
+    head = layout.Manifest.parse(s3_store.get(f"{LAYER}/manifest.json"))
+    assert head.version == 1
+    assert verify_s3(url, public_key, endpoint_url=s3_endpoint) == []
+
+    stats = publish_layer(layer_dir, s3_store)
+    changed = sum(1 for p in new_files if p != "feed.json" and "bản 2" in new_files[p].decode("utf-8", "replace"))
+
+    assert stats.uploaded == changed - 15 + 3  # the 15 blobs sent before the kill are not sent again
+    assert verify_s3(url, public_key, endpoint_url=s3_endpoint) == []
+    assert layout.Manifest.parse(s3_store.get(f"{LAYER}/manifest.json")).version == 2
+
+
+def test_cli_publishes_then_finds_nothing_to_do(s3_store, s3_endpoint, make_layer, tmp_path, capsys,
+                                               sample_files):
+    make_layer(layer="u/tn/all", site_dir=tmp_path / "site")
+    make_layer(layer="u/tn/dh/all", site_dir=tmp_path / "site")
+    argv = ["--store", "s3", "--bucket", s3_store.bucket, "--endpoint-url", s3_endpoint,
+            "--site-dir", str(tmp_path / "site"), "--json"]
+
+    assert cli.main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert cli.main(argv) == 0
+    second = json.loads(capsys.readouterr().out)
+
+    n = len(sample_files())
+    assert first == {"uploaded": 2 * (n + 3), "skipped": 0, "deleted": 0}
+    assert second == {"uploaded": 0, "skipped": 2 * n, "deleted": 0}
+
+
+def test_store_is_chosen_by_settings(s3_endpoint, bucket, tmp_path):
+    from deploy.stores import LocalStore, get_store
+
+    s3 = get_store({"BACKEND": "deploy.stores.S3Store",
+                    "OPTIONS": {"bucket": bucket, "endpoint_url": s3_endpoint, "prefix": "sotay"}})
+    local = get_store({"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(tmp_path)}})
+
+    assert isinstance(s3, S3Store) and s3.describe() == f"s3://{bucket}/sotay/"
+    assert isinstance(local, LocalStore)
+    with pytest.raises(ValueError):
+        get_store({"BACKEND": "S3Store"})
