@@ -71,6 +71,14 @@ def ensure_board(unit: UnitPage) -> Group:
     return group
 
 
+def secretaries_group() -> Group:
+    """Secretaries of every level reach the admin to manage their members and issue reset codes."""
+    group, created = Group.objects.get_or_create(name="Bí thư các cấp")
+    if created:
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    return group
+
+
 @transaction.atomic
 def create_member(
     *,
@@ -98,6 +106,8 @@ def create_member(
     if editor or role == Role.SECRETARY and unit.level in ("base", "cell"):
         # Base and cell secretaries publish their own meeting materials.
         user.groups.add(ensure_board(unit))
+    if role == Role.SECRETARY:
+        user.groups.add(secretaries_group())
     return member
 
 

@@ -1,0 +1,48 @@
+"""One permission class per rule. Each asks `cms.org.selectors` / `cms.api.selectors`, never decides alone."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from cms.org.models import Role
+from cms.org.selectors import member_of
+
+from .selectors import is_committee
+
+
+class IsActiveMember(BasePermission):
+    """Logged in, with a member profile whose status still grants access (deceased/struck off/expelled do not)."""
+
+    message = _("Tài khoản của bạn không còn quyền truy cập sổ tay.")
+
+    def has_permission(self, request, view) -> bool:
+        member = member_of(request.user)
+        return bool(member and member.is_active_member and request.user.is_active)
+
+
+class IsCommitteeMember(BasePermission):
+    """Sits on the committee of their unit (committee members and secretaries)."""
+
+    message = _("Chỉ cấp ủy viên mới xem được mục này.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_committee(member_of(request.user))
+
+
+class IsSecretary(BasePermission):
+    message = _("Chỉ bí thư mới cấp được mã đặt lại mật khẩu.")
+
+    def has_permission(self, request, view) -> bool:
+        member = member_of(request.user)
+        return is_committee(member) and member.role == Role.SECRETARY
+
+
+class IsCommitteeOfFeedbackUnit(BasePermission):
+    """Object rule: the committee the feedback is addressed to (now, after any escalation)."""
+
+    message = _("Chỉ cấp ủy của đơn vị nhận góp ý mới làm được việc này.")
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        member = member_of(request.user)
+        return is_committee(member) and obj.unit_id == member.unit_id

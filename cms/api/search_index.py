@@ -1,0 +1,237 @@
+"""The API's full-text index (Whoosh): one document per published article, searched only within the caller's layers.
+
+Vietnamese readers type with or without tone marks, so title and body are analysed by a folding analyzer: each
+token is folded (NFD, marks dropped, đ→d, lower case) while keeping its offsets in the original text. The folded
+terms are what is indexed and queried; the stored original is what snippets highlight. "nghi quyet" and
+"nghị quyết" both find "Nghị quyết", and the snippet shows "<mark>Nghị</mark> <mark>quyết</mark>".
+
+whoosh-reloaded (2.7.5, maintained fork, same `whoosh` import) is used instead of whoosh 2.7.4, whose unmaintained
+sources raise SyntaxWarnings on import on current Pythons.
+
+The index is written when a layer is built (`update_layer`, called by the build queue after publish, unpublish
+and move) and can be rebuilt from live pages (`rebuild_index`). Writers in different processes wait for Whoosh's
+file lock, so concurrent builds never interleave.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import highlight, index
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.query import Or, Term
+from whoosh.writing import CLEAR
+
+from site_builder.model import Article, LayerId
+
+try:
+    from site_builder.text import fold, html_to_text
+except ImportError:  # the shared text helpers are optional; the API keeps a twin of `fold`
+    from ._text import fold, html_to_text
+
+logger = logging.getLogger("sotay.api.search")
+
+WRITE_TIMEOUT_S = 120
+SNIPPET_CHARS = 220
+_QUERY_JUNK = re.compile(r"[^\w\s\"*]+")
+
+
+class FoldFilter(Filter):
+    """Replace each token's text by its folded form; start/end characters still point into the original."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+def folding_analyzer():
+    # No stop words and no minimum length: English stop lists drop Vietnamese syllables ("an" of "an ninh").
+    return RegexTokenizer(r"\w+(?:[.,]\w+)*") | LowercaseFilter() | FoldFilter()
+
+
+def make_schema() -> Schema:
+    analyzer = folding_analyzer()
+    return Schema(
+        page_id=ID(stored=True, unique=True),
+        layer=ID(stored=True),
+        title=TEXT(stored=True, analyzer=analyzer, field_boost=2.0),
+        body=TEXT(stored=True, analyzer=analyzer),
+        unit=STORED(),
+        published=STORED(),
+        published_ts=NUMERIC(int, bits=64, sortable=True),
+        url=STORED(),
+        kind=ID(stored=True),
+    )
+
+
+def index_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.SOTAY_VAR_DIR) / "search"
+
+
+_lock = threading.Lock()
+_open: dict[str, index.Index] = {}
+_searchers: dict[str, object] = {}
+
+
+def open_index(directory: Path | None = None) -> index.Index:
+    """The index in `directory` (default: var/search), created empty on first use."""
+    directory = Path(directory or index_dir())
+    key = str(directory)
+    with _lock:
+        if key not in _open:
+            directory.mkdir(parents=True, exist_ok=True)
+            if not index.exists_in(directory):
+                index.create_in(directory, make_schema())
+            _open[key] = index.open_dir(directory)
+        return _open[key]
+
+
+def _document(article: Article) -> dict:
+    text = html_to_text(article.body_html)
+    body = f"{article.summary}\n{text}" if article.summary else text
+    return {
+        "page_id": str(article.id),
+        "layer": article.layer.prefix,
+        "title": unicodedata.normalize("NFC", article.title),
+        "body": unicodedata.normalize("NFC", body),
+        "unit": article.unit_name,
+        "published": article.published_at.isoformat(),
+        "published_ts": int(article.published_at.timestamp()),
+        "url": f"/{article.layer.prefix}/a/{article.id}/",
+        "kind": article.kind,
+    }
+
+
+def update_layer(layer: LayerId, articles: list[Article], *, directory: Path | None = None) -> int:
+    """Replace every document of `layer` by `articles` (the layer's live pages) in one commit."""
+    ix = open_index(directory)
+    writer = ix.writer(timeout=WRITE_TIMEOUT_S)
+    try:
+        writer.delete_by_term("layer", layer.prefix)
+        for article in articles:
+            writer.add_document(**_document(article))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    logger.info("search index: %s now has %d documents", layer.prefix, len(articles))
+    return len(articles)
+
+
+def add_articles(articles: Iterable[Article], *, directory: Path | None = None) -> int:
+    """Add many articles in one writer (used by the full rebuild and the benchmark)."""
+    ix = open_index(directory)
+    writer = ix.writer(timeout=WRITE_TIMEOUT_S, limitmb=256)
+    count = 0
+    try:
+        for article in articles:
+            writer.update_document(**_document(article))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
+def rebuild_index(*, directory: Path | None = None) -> int:
+    """Drop the index and index every live article of every layer again."""
+    from site_builder.export import all_layers, export_layer
+
+    ix = open_index(directory)
+    writer = ix.writer(timeout=WRITE_TIMEOUT_S)
+    writer.commit(mergetype=CLEAR)
+    count = add_articles((a for layer in all_layers() for a in export_layer(layer)), directory=directory)
+    logger.info("search index rebuilt: %d documents", count)
+    return count
+
+
+def _searcher(ix: index.Index):
+    key = str(ix.storage.folder)
+    with _lock:
+        current = _searchers.get(key)
+        if current is None:
+            current = ix.searcher()
+        else:
+            fresh = current.refresh()
+            if fresh is not current:
+                current.close()
+                current = fresh
+        _searchers[key] = current
+        return current
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    template = "<mark>%(t)s</mark>"
+
+
+def parse_query(q: str):
+    text = fold(unicodedata.normalize("NFC", _QUERY_JUNK.sub(" ", q))).strip()
+    if not text or not re.search(r"\w", text):
+        return None
+    parser = MultifieldParser(["title", "body"], schema=make_schema(), group=AndGroup)
+    return parser.parse(text)
+
+
+def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: Path | None = None) -> list[dict]:
+    """Best matches of `q` among documents of `layers` only: the layers are a Whoosh filter, applied before
+    ranking and paging, so nothing outside them is ever scored, counted or returned."""
+    query = parse_query(q)
+    if query is None or not layers:
+        return []
+    allowed = Or([Term("layer", layer.prefix) for layer in layers])
+    searcher = _searcher(open_index(directory))
+    hits = searcher.search(query, filter=allowed, limit=max(1, min(limit, 50)))
+    hits.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    hits.formatter = _MarkFormatter(between=" … ")
+    results = []
+    for hit in hits:
+        snippet = hit.highlights("body", top=2) or _plain_snippet(hit["body"])
+        results.append({
+            "title": hit["title"],
+            "url": hit["url"],
+            "snippet": snippet,
+            "unit": hit["unit"],
+            "published": hit["published"],
+            "kind": hit.get("kind"),
+            "layer": hit["layer"],
+        })
+    return results
+
+
+def search(member, q: str, limit: int = 20) -> list[dict]:
+    """Search across exactly the layers the member may read (nothing for an inactive member)."""
+    from cms.org.selectors import layers_for
+
+    return search_layers(layers_for(member), q, limit=limit)
+
+
+def _plain_snippet(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return html.escape(text, quote=False)
+
+
+def document_count(directory: Path | None = None) -> int:
+    return open_index(directory).doc_count()
+
+
+def reset_cache() -> None:
+    """Forget open indexes and searchers (tests point SOTAY_VAR_DIR somewhere new)."""
+    with _lock:
+        for searcher in _searchers.values():
+            searcher.close()
+        _searchers.clear()
+        _open.clear()

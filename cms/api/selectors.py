@@ -1,0 +1,146 @@
+"""Reads for the API. Access always goes through `cms.org.selectors` (`layers_for`, `can_read_layer`):
+nothing here decides on its own who may see what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import lru_cache
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from wagtail.models import Page
+
+from cms.org.models import Member, Role, UnitPage
+from cms.org.selectors import can_read_layer, layers_for, member_of, unit_chain
+from site_builder.model import LayerId
+
+from .models import Event, Feedback, ReadFact, SavedItem
+
+__all__ = ["layers_for", "can_read_layer", "member_of", "unit_chain", "page_layers", "readable_pages"]
+
+COMMITTEE_ROLES = (Role.COMMITTEE, Role.SECRETARY)
+STEP = Page.steplen
+
+
+def is_committee(member: Member | None) -> bool:
+    """An active member who sits on their unit's committee (secretaries included)."""
+    return bool(member and member.is_active_member and member.user.is_active and member.role in COMMITTEE_ROLES)
+
+
+def article_url(layer: LayerId, page_id: int) -> str:
+    return f"/{layer.prefix}/a/{page_id}/"
+
+
+@lru_cache(maxsize=1)
+def _kinds_by_content_type() -> dict[int, str]:
+    from cms.publishing.models import ARTICLE_MODELS
+
+    types = ContentType.objects.get_for_models(*ARTICLE_MODELS)
+    return {ct.pk: model.kind for model, ct in types.items()}
+
+
+def kind_of(content_type_id: int) -> str | None:
+    return _kinds_by_content_type().get(content_type_id)
+
+
+def page_layers(page_ids: Iterable[int]) -> dict[int, LayerId]:
+    """Layer of each live article among `page_ids` (two queries, whatever their number); others are absent."""
+    from cms.publishing.models import ArticlePage
+
+    rows = list(ArticlePage.objects.filter(pk__in=set(page_ids), live=True).values_list("pk", "path", "tier"))
+    parents = {path[:-STEP] for _pk, path, _tier in rows}
+    code_paths = dict(UnitPage.objects.filter(path__in=parents).values_list("path", "code_path"))
+    result = {}
+    for pk, path, tier in rows:
+        code_path = code_paths.get(path[:-STEP])
+        if code_path:
+            result[pk] = LayerId(tuple(code_path.split("/")), tier)
+    return result
+
+
+def page_layer(page_id: int) -> LayerId | None:
+    return page_layers([page_id]).get(page_id)
+
+
+def readable_page(member: Member | None, page_id: int) -> LayerId | None:
+    """The page's layer if the member may read it; None for a page that is missing, unpublished or not theirs."""
+    layer = page_layer(page_id)
+    return layer if layer is not None and can_read_layer(member, layer) else None
+
+
+def readable_pages(member: Member | None) -> QuerySet:
+    """Live articles of every layer the member may read (none for an inactive member)."""
+    from cms.publishing.models import ArticlePage
+
+    layers = layers_for(member)
+    if not layers:
+        return ArticlePage.objects.none()
+    units = {u.code_path: u for u in unit_chain(member)}
+    condition = Q()
+    for layer in layers:
+        unit = units["/".join(layer.unit_path)]
+        condition |= Q(path__startswith=unit.path, depth=unit.depth + 1, tier=layer.tier)
+    return ArticlePage.objects.live().filter(condition)
+
+
+def unread_pages(member: Member, *, kind: str | None = None, limit: int = 100) -> list[dict]:
+    """Readable pages the member has not completed, study materials with the nearest deadline first."""
+    pages = readable_pages(member).exclude(
+        pk__in=ReadFact.objects.filter(member=member, event=Event.COMPLETED).values("page_id")
+    )
+    if kind:
+        ids = [ct for ct, k in _kinds_by_content_type().items() if k == kind]
+        pages = pages.filter(content_type_id__in=ids)
+    rows = list(
+        pages.order_by("-first_published_at").values(
+            "pk", "title", "path", "tier", "content_type_id", "first_published_at",
+            "studymaterialpage__study_deadline",
+        )[: max(1, min(limit, 500))]
+    )
+    opened = set(
+        ReadFact.objects.filter(member=member, event=Event.OPENED, page_id__in=[r["pk"] for r in rows])
+        .values_list("page_id", flat=True)
+    )
+    units = {u.path: u for u in unit_chain(member)}
+    result = []
+    for row in rows:
+        unit = units[row["path"][:-STEP]]
+        layer = LayerId(tuple(unit.code_path.split("/")), row["tier"])
+        result.append({
+            "id": row["pk"], "title": row["title"], "kind": kind_of(row["content_type_id"]),
+            "url": article_url(layer, row["pk"]), "unit": unit.title, "published": row["first_published_at"],
+            "study_deadline": row["studymaterialpage__study_deadline"], "opened": row["pk"] in opened,
+        })
+    far = date.max
+    result.sort(key=lambda r: (r["study_deadline"] is None, r["study_deadline"] or far))
+    return result
+
+
+def saved_items(member: Member) -> list[dict]:
+    """Saved pages the member may still read (a page moved out of their layers silently drops out)."""
+    items = list(SavedItem.objects.filter(member=member).values("page_id", "created"))
+    layers = page_layers(i["page_id"] for i in items)
+    titles = dict(Page.objects.filter(pk__in=layers).values_list("pk", "title"))
+    return [
+        {"page": i["page_id"], "title": titles[i["page_id"]], "url": article_url(layers[i["page_id"]], i["page_id"]),
+         "created": i["created"]}
+        for i in items
+        if i["page_id"] in layers and can_read_layer(member, layers[i["page_id"]])
+    ]
+
+
+def feedback_visible_to(member: Member | None) -> QuerySet:
+    """The member's own feedback, plus what is addressed to their unit's committee if they sit on it."""
+    if member is None or not member.is_active_member or not member.user.is_active:
+        return Feedback.objects.none()
+    condition = Q(member=member)
+    if is_committee(member):
+        condition |= Q(unit_id=member.unit_id)
+    return Feedback.objects.filter(condition).select_related("member", "unit").prefetch_related("replies__author")
+
+
+def first_at(member: Member, page_id: int, event: str) -> datetime | None:
+    fact = ReadFact.objects.filter(member=member, page_id=page_id, event=event).first()
+    return fact.first_at if fact else None

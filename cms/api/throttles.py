@@ -1,0 +1,88 @@
+"""Throttles scoped by name (rates in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]).
+
+Login and password-reset throttles count failures only, per username and per client address, so a member who
+types their password right is never slowed down by someone guessing it. Counters live in Django's cache: in
+production with several workers that cache must be shared (database or Redis cache), see
+`SOTAY_THROTTLE_CACHE`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import caches
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+def _cache():
+    return caches[getattr(settings, "SOTAY_THROTTLE_CACHE", "default")]
+
+
+class FailureThrottle(SimpleRateThrottle):
+    """Refuses while the recent failures reach the rate; `record_failure` counts one."""
+
+    cache_format = "sotay-throttle:%(scope)s:%(ident)s"
+
+    def __init__(self) -> None:
+        self.cache = _cache()
+        super().__init__()
+
+    def identity(self, request) -> str | None:
+        raise NotImplementedError
+
+    def get_cache_key(self, request, view) -> str | None:
+        ident = self.identity(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident} if ident else None
+
+    def throttle_success(self) -> bool:
+        return True  # checking does not count; only failures do
+
+    def record_failure(self, request, view) -> None:
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return
+        now = self.timer()
+        history = [t for t in self.cache.get(key, []) if t > now - self.duration]
+        history.insert(0, now)
+        self.cache.set(key, history, self.duration)
+
+
+def _username(request) -> str | None:
+    data = getattr(request, "data", None)
+    name = str(data.get("username") or "") if hasattr(data, "get") else ""
+    return name.strip().lower()[:150] or None
+
+
+class LoginUsernameThrottle(FailureThrottle):
+    scope = "login"
+
+    def identity(self, request) -> str | None:
+        return _username(request)
+
+
+class LoginAddressThrottle(FailureThrottle):
+    scope = "login_ip"
+
+    def identity(self, request) -> str | None:
+        return self.get_ident(request)
+
+
+class ResetUsernameThrottle(FailureThrottle):
+    scope = "reset"
+
+    def identity(self, request) -> str | None:
+        return _username(request)
+
+
+class ResetAddressThrottle(FailureThrottle):
+    scope = "login_ip"
+
+    def identity(self, request) -> str | None:
+        return "reset:" + self.get_ident(request)
+
+
+class ReceiptsThrottle(ScopedRateThrottle):
+    """Batches per member (a flushing reader sends a few; a runaway one many)."""
+
+    def __init__(self) -> None:
+        self.cache = _cache()
+        super().__init__()

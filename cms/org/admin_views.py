@@ -1,0 +1,133 @@
+"""Member management in the Wagtail admin for secretaries, scoped to their own unit's subtree."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from .models import Member, Role, UnitPage
+from .services import create_member, issue_reset_code
+
+
+def managed_unit(user) -> UnitPage | None:
+    """The unit whose members this user manages: their own, if they are its secretary (superusers: everything)."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    if member is not None and member.role == Role.SECRETARY and member.is_active_member:
+        return member.unit
+    return None
+
+
+def managed_members(user):
+    if user.is_superuser:
+        return Member.objects.all()
+    unit = managed_unit(user)
+    return Member.objects.filter(unit__path__startswith=unit.path) if unit else Member.objects.none()
+
+
+class MemberPermissionPolicy(BasePermissionPolicy):
+    """Secretaries manage the members of their unit's subtree; nobody else but superusers does."""
+
+    def user_has_permission(self, user, action):
+        return user.is_active and (user.is_superuser or managed_unit(user) is not None)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and managed_members(user).filter(pk=instance.pk).exists()
+
+    def instances_user_has_permission_for(self, user, action):
+        return managed_members(user)
+
+    def users_with_permission(self, action):
+        return get_user_model().objects.filter(member__role=Role.SECRETARY)
+
+
+class MemberForm(WagtailAdminModelForm):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput, required=False)
+
+    class Meta:
+        model = Member
+        fields = ["full_name", "unit", "role", "status", "phone", "birth_year"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("username")
+            self.fields.pop("password")
+        if for_user is not None and not for_user.is_superuser:
+            unit = managed_unit(for_user)
+            self.fields["unit"].queryset = UnitPage.objects.filter(path__startswith=unit.path) if unit else \
+                UnitPage.objects.none()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise forms.ValidationError(_("Tên đăng nhập này đã có người dùng."))
+        return username
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            return super().save(commit=commit)
+        data = self.cleaned_data
+        self.instance = create_member(
+            username=data["username"], full_name=data["full_name"], unit=data["unit"], role=data["role"],
+            status=data["status"], password=data.get("password") or None, phone=data.get("phone", ""),
+            birth_year=data.get("birth_year"),
+        )
+        return self.instance
+
+
+class ScopedFormMixin:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_user": self.request.user}
+
+
+class MemberIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=managed_members(self.request.user)).select_related("unit")
+
+
+class MemberCreateView(ScopedFormMixin, CreateView):
+    pass
+
+
+class MemberEditView(ScopedFormMixin, EditView):
+    def get_object(self, queryset=None):
+        member = super().get_object(queryset)
+        if not managed_members(self.request.user).filter(pk=member.pk).exists():
+            raise PermissionDenied
+        return member
+
+
+class MemberViewSet(ModelViewSet):
+    model = Member
+    form_fields = ["full_name", "unit", "role", "status", "phone", "birth_year"]
+    list_display = ["full_name", "user", "unit", "role", "status", "reset_link"]
+    list_filter = ["role", "status"]
+    search_fields = ["full_name", "user__username", "phone"]
+    icon = "group"
+    menu_label = _("Đảng viên")
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    index_view_class = MemberIndexView
+    add_view_class = MemberCreateView
+    edit_view_class = MemberEditView
+
+    def get_form_class(self, for_update=False):
+        return MemberForm
+
+
+def reset_code_view(request, pk: int):
+    """A secretary issues a one-time password-reset code for one of their members; it is shown once."""
+    member = get_object_or_404(Member, pk=pk)
+    if not managed_members(request.user).filter(pk=member.pk).exists():
+        raise PermissionDenied
+    code = issue_reset_code(member=member, issued_by=request.user) if request.method == "POST" else None
+    return TemplateResponse(request, "org/reset_code.html", {"member": member, "code": code})

@@ -1,0 +1,27 @@
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import MemberPermissionPolicy, MemberViewSet, reset_code_view
+from .models import Member
+
+register_permission_policy(Member, MemberPermissionPolicy(Member))
+
+
+@hooks.register("register_admin_viewset")
+def register_member_viewset():
+    return MemberViewSet("members")
+
+
+@hooks.register("register_admin_urls")
+def register_reset_code_url():
+    return [path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code")]
+
+
+def reset_link(self) -> str:
+    return format_html('<a href="{}">Cấp mã đặt lại</a>', reverse("org_member_reset_code", args=[self.pk]))
+
+
+reset_link.short_description = "Mật khẩu"
+Member.reset_link = reset_link
