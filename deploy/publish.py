@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -21,7 +22,7 @@ from deploy.filetypes import IMMUTABLE, REVALIDATE, content_type_for
 from deploy.layout import Manifest, ManifestError
 from deploy.serve import manifest_cache, presigned_url_for  # noqa: F401  (part of this module's contract)
 from deploy.stores import LocalStore, Store
-from site_builder.model import LayerId
+from site_builder.model import TIERS, LayerId
 
 log = logging.getLogger(__name__)
 
@@ -203,20 +204,19 @@ def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_
 
 
 def find_layers(site_dir: Path, unit: str | None = None) -> list[Path]:
-    """Built layer directories under `site_dir/u/`, optionally only those owned by unit `unit`."""
+    """Built layer directories under `site_dir/u/` (live symlinks included), optionally of one unit only."""
     site_dir = Path(site_dir)
     found = []
-    for manifest_path in sorted((site_dir / "u").rglob(layout.HEAD)):
-        layer_dir = manifest_path.parent
-        try:
-            layer_id = LayerId.parse(layer_dir.relative_to(site_dir).as_posix())
-        except ValueError:
-            continue
-        if layer_id.prefix != layer_dir.relative_to(site_dir).as_posix():
-            continue  # a file named manifest.json inside a layer, not a layer root
-        if unit is None or layer_id.unit_code == unit:
-            found.append(layer_dir)
-    return found
+    for dirpath, dirs, _files in os.walk(site_dir / "u", followlinks=False):
+        here = Path(dirpath)
+        for name in sorted(dirs):
+            if name in TIERS and (here / name / layout.HEAD).is_file():
+                layer_id = LayerId.parse((here / name).relative_to(site_dir).as_posix())
+                if unit is None or layer_id.unit_code == unit:
+                    found.append(here / name)
+        # A layer is a leaf: its own sub-directories are pages, and sub-units sit beside it, not inside.
+        dirs[:] = sorted(d for d in dirs if d not in TIERS and not d.startswith("."))
+    return sorted(found)
 
 
 def publish_site(site_dir: Path, store: Store, unit: str | None = None, **kwargs) -> PublishStats:

@@ -135,3 +135,16 @@ def test_publish_site_takes_every_layer_or_one_unit(any_store, make_layer, tmp_p
     assert rest.uploaded == 3 * (len(sample_files(3)) + 3)
     assert rest.skipped == len(sample_files(3))
     assert read_path(any_store, "u/tn/dh/xpl/all", "index.html").startswith("<h1>Trang chủ".encode())
+
+
+def test_live_layer_symlinks_are_published(any_store, make_layer, tmp_path, sample_files):
+    """The builder keeps each version in its own directory and points the live layer at it with a symlink."""
+    site = tmp_path / "site"
+    version_dir = make_layer(sample_files(2), layer="u/tn/all", site_dir=tmp_path / "versions" / "7")
+    (site / "u/tn").mkdir(parents=True)
+    (site / "u/tn/all").symlink_to(version_dir)
+
+    stats = publish_site(site, any_store)
+
+    assert stats.uploaded == len(sample_files(2)) + 3
+    assert read_path(any_store, "u/tn/all", "a/1/index.html") == sample_files(2)["a/1/index.html"]
