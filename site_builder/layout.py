@@ -1,0 +1,209 @@
+"""Layers on disk: immutable version directories and an atomically swapped live symlink.
+
+    <site_dir>/u/tn/dh/all              -> ../../../.versions/u/tn/dh/all/8   (symlink, the live layer)
+    <site_dir>/.versions/u/tn/dh/all/8/  manifest.json, manifest.json.sig, index.html, a/12/index.html, ...
+    <site_dir>/.versions/u/tn/dh/all/7/  the previous version, kept for readers mid-download
+
+A new version is assembled in a staging directory beside the others, signed, renamed to its number and then
+the live symlink is replaced with rename(2): a reader sees the old layer or the new one, never half of
+either, and a failed build leaves the live layer as it was. Versions live outside `u/` so the gate (which
+only serves `u/...`) never exposes them. Files unchanged since the live version are hard-linked from it, so
+keeping a version costs only its changed files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from site_builder.fsutil import fsync_dir, write_atomic
+from site_builder.manifest import ManifestError, file_digest, make_manifest, parse_manifest
+from site_builder.model import LayerId
+from site_builder.signing import MANIFEST, SIGNATURE, sign_manifest
+
+log = logging.getLogger(__name__)
+
+VERSIONS = ".versions"
+RECORD_FILE = "publish-state.json"
+_CHUNK = 1 << 20
+
+
+def live_path(site_dir: Path, layer: LayerId) -> Path:
+    return Path(site_dir) / layer.prefix
+
+
+def versions_root(site_dir: Path, layer: LayerId) -> Path:
+    return Path(site_dir) / VERSIONS / layer.prefix
+
+
+def read_live_manifest(site_dir: Path, layer: LayerId) -> dict[str, Any] | None:
+    try:
+        return parse_manifest((live_path(site_dir, layer) / MANIFEST).read_bytes())
+    except (OSError, ManifestError):
+        return None
+
+
+def next_version(site_dir: Path, layer: LayerId) -> int:
+    """One more than any version this layer ever had here, so versions only grow (readers reject rollback)."""
+    live = read_live_manifest(site_dir, layer)
+    highest = live["version"] if live else 0
+    root = versions_root(site_dir, layer)
+    if root.is_dir():
+        highest = max([highest, *(int(p.name) for p in root.iterdir() if p.name.isdigit())])
+    return highest + 1
+
+
+@dataclass
+class StagedLayer:
+    """A signed, complete version directory that is not live yet."""
+
+    layer: LayerId
+    version: int
+    path: Path
+    manifest: dict[str, Any]
+    record: dict[str, list]  # per file: [work size, work mtime_ns, sha256, inode, size, mtime_ns]
+    digests: dict[str, tuple[str, int]] = field(default_factory=dict)
+    files_copied: int = 0
+    files_linked: int = 0
+    bytes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
+    digest, length = hashlib.sha256(), 0
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        while chunk := fin.read(_CHUNK):
+            digest.update(chunk)
+            fout.write(chunk)
+            length += len(chunk)
+    return digest.hexdigest(), length
+
+
+def _load_record(work_dir: Path, live_dir: Path, live: dict | None) -> dict[str, list]:
+    """What we know about the live version's files, if it is still the one we published from here."""
+    try:
+        record = json.loads((work_dir / RECORD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not live or record.get("version") != live["version"] or record.get("target") != str(live_dir.resolve()):
+        return {}
+    return record.get("files") or {}
+
+
+def _reusable(rel: str, src_stat: os.stat_result, src: Path, prev_dir: Path, known: list | None) -> str | None:
+    """sha256 of `rel` if the live version's copy is byte-identical to `src` and may be hard-linked."""
+    if not known:
+        return None
+    work_size, work_mtime, sha, ino, size, mtime = known
+    try:
+        prev = os.stat(prev_dir / rel)
+    except OSError:
+        return None
+    if (prev.st_ino, prev.st_size, prev.st_mtime_ns) != (ino, size, mtime):
+        return None  # the live file was touched since we published it: never spread that
+    if (src_stat.st_size, src_stat.st_mtime_ns) == (work_size, work_mtime):
+        return sha
+    if src_stat.st_size == size and file_digest(src)[0] == sha:
+        return sha  # rewritten with the same bytes (e.g. 404.html on every build)
+    return None
+
+
+def stage_version(
+    layer: LayerId,
+    source: Path,
+    *,
+    site_dir: Path,
+    work_dir: Path,
+    key: Ed25519PrivateKey,
+    expires_days: int,
+    now: datetime,
+) -> StagedLayer:
+    """Assemble and sign the next version of `layer` from the files under `source` (the sign stage)."""
+    root = versions_root(site_dir, layer)
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    version = next_version(site_dir, layer)
+    live = read_live_manifest(site_dir, layer)
+    prev_dir = live_path(site_dir, layer)
+    known = _load_record(work_dir, prev_dir, live)
+    staging = root / f".staging-{version}-{os.getpid()}"
+    staging.mkdir()
+    staged = StagedLayer(layer, version, staging, {}, {})
+    try:
+        _fill(staged, source, prev_dir, known)
+        staged.manifest = make_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
+        body, signature = sign_manifest(staged.manifest, key)
+        (staging / MANIFEST).write_bytes(body)
+        (staging / SIGNATURE).write_bytes(signature)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staged
+
+
+def _fill(staged: StagedLayer, source: Path, prev_dir: Path, known: dict[str, list]) -> None:
+    """Copy or hard-link every file of `source` into the staging dir, recording its digest."""
+    for src in sorted(source.rglob("*")):
+        rel = src.relative_to(source).as_posix()
+        if src.is_symlink():
+            raise ValueError(f"symlink in layer output: {rel}")
+        if src.is_dir() or rel in (MANIFEST, SIGNATURE):
+            continue
+        dest = staged.path / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        src_stat = src.stat()
+        sha = _reusable(rel, src_stat, src, prev_dir, known.get(rel))
+        if sha is not None:
+            os.link(prev_dir / rel, dest)
+            staged.digests[rel] = (sha, src_stat.st_size)
+            staged.files_linked += 1
+        else:
+            staged.digests[rel] = _copy_hashing(src, dest)
+            staged.files_copied += 1
+        dest_stat = dest.stat()
+        staged.record[rel] = [
+            src_stat.st_size, src_stat.st_mtime_ns, staged.digests[rel][0],
+            dest_stat.st_ino, dest_stat.st_size, dest_stat.st_mtime_ns,
+        ]  # fmt: skip
+        staged.bytes += staged.digests[rel][1]
+
+
+def swap_live(staged: StagedLayer, *, site_dir: Path, work_dir: Path, keep: int = 2) -> Path:
+    """Make `staged` the live layer in one rename; prune versions older than the newest `keep`."""
+    root = versions_root(site_dir, staged.layer)
+    final = root / str(staged.version)
+    os.rename(staged.path, final)
+    staged.path = final
+    live = live_path(site_dir, staged.layer)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    if live.exists() and not live.is_symlink():
+        # A layer published by hand as a plain directory: move it aside first (not atomic, happens once).
+        os.rename(live, root / f"legacy-{time.time_ns()}")
+    tmp_link = live.with_name(f".{live.name}.{os.getpid()}.tmp")
+    tmp_link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(final, live.parent), tmp_link)
+    os.replace(tmp_link, live)
+    fsync_dir(live.parent)
+    record = {"version": staged.version, "target": str(final.resolve()), "files": staged.record}
+    write_atomic(work_dir / RECORD_FILE, json.dumps(record).encode())
+    _prune(root, staged.version, keep)
+    return live
+
+
+def _prune(root: Path, current: int, keep: int) -> None:
+    numbered = sorted((int(p.name) for p in root.iterdir() if p.name.isdigit()), reverse=True)
+    doomed = [root / str(n) for n in numbered[keep:] if n != current]
+    doomed += list(root.glob("legacy-*"))
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)

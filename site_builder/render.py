@@ -1,0 +1,316 @@
+"""Render stage: a layer's articles to a mkdocs-material site, built in process and incrementally.
+
+The work dir of a layer keeps `docs/` (one generated source per page), `site/` (mkdocs output) and
+`render-state.json` (a fingerprint per page and one for the theme). Only pages whose source changed are
+rewritten, and their old output is deleted so mkdocs' dirty build re-renders exactly those; every other
+file keeps its bytes. A change of theme, config or this code (the theme fingerprint) means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
+
+from site_builder import pages
+from site_builder.errors import BuildError
+from site_builder.fsutil import write_if_changed
+from site_builder.model import KINDS, Article, LayerId
+
+log = logging.getLogger(__name__)
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "reader"
+STATE_FILE = "render-state.json"
+# Outputs of other stages that live in the site dir and survive a full re-render.
+KEEP_ON_FULL = ("pagefind-recent", "pagefind-archive", "audio")
+# Theme files a layer never loads: the lunr search (the search plugin is off), source maps, and the sitemap
+# template (copied as a plain file once it is no longer rendered).
+_DROP_THEME_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class RenderStats:
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    pages_removed: int = 0
+    full: bool = False
+
+
+def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Path, theme_dir: Path) -> dict:
+    """The mkdocs config of a layer, in code: nothing fetched at build or read time."""
+    return {
+        "site_name": f"Sổ tay đảng viên · {unit_name}",
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": True,
+        "theme": {
+            "name": "material",
+            "custom_dir": str(theme_dir),
+            "language": "vi",
+            "font": False,  # Google Fonts cannot load offline; system fonts render Vietnamese fine
+            "features": ["navigation.prune"],
+            "palette": {"primary": "red", "accent": "red"},
+        },
+        "plugins": [],  # no lunr search (Pagefind instead); no privacy/social plugins that download
+        "nav": [{"Trang chủ": "index.md"}],  # articles stay out of the nav so pages don't grow with the layer
+        "not_in_nav": "/a/\n",
+        "extra": {"generator": False, "sotay_layer": layer.prefix},
+        "extra_css": ["assets/sotay/sotay.css"],
+        "extra_javascript": ["assets/sotay/sotay.js"],
+        "strict": False,
+    }
+
+
+def theme_fingerprint(settings: dict, theme_dir: Path) -> str:
+    """Changes whenever anything but the pages' own content would change the output."""
+    digest = hashlib.sha256()
+    for name in ("mkdocs", "mkdocs-material"):
+        digest.update(f"{name}={metadata.version(name)}\n".encode())
+    stable = {k: v for k, v in settings.items() if k not in ("docs_dir", "site_dir")}
+    digest.update(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode())
+    code = [Path(__file__), Path(pages.__file__)]
+    theme_files = sorted(p for p in theme_dir.rglob("*") if p.is_file())
+    for path in code + theme_files:
+        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept for the life of the process: compiling material's templates costs
+    more than rendering a small layer, and a build worker renders many layers. Buckets are keyed by
+    template source checksum, so an edited theme is recompiled."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
+class _SotayPlugin(BasePlugin):
+    """Feeds pre-rendered HTML to mkdocs, drops files layers never use, reports progress."""
+
+    def __init__(self, on_page: Callable[[], None], *, pages_only: bool = False) -> None:
+        self._html: dict[str, str] = {}
+        self._on_page = on_page
+        self._pages_only = pages_only
+        self.current: str | None = None  # the page being read or rendered, for error messages
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # A sitemap lists every page (grows with the layer) and is useless behind a login.
+        config.theme.static_templates.discard("sitemap.xml")
+        return config
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Any) -> jinja2.Environment:
+        env.bytecode_cache = _BYTECODE
+        return env
+
+    def on_files(self, files: Any, config: MkDocsConfig) -> Any:
+        for file in list(files):
+            uri = file.src_uri
+            if uri.startswith(_DROP_THEME_FILES) or uri.endswith(".map") or uri == "sitemap.xml":
+                files.remove(file)
+            elif self._pages_only and not file.is_documentation_page():
+                files.remove(file)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Any) -> str:
+        self.current = page.file.src_uri
+        parsed = pages.parse_source(markdown)
+        if parsed is None:
+            return markdown
+        meta, html = parsed
+        page.meta.update(meta)
+        self._html[page.file.src_uri] = html
+        return ""
+
+    def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Any) -> str:
+        return self._html.pop(page.file.src_uri, html)
+
+    def on_page_context(self, context: Any, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        self.current = page.file.src_uri
+        return context
+
+    def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
+        self.current = None
+        self._on_page()
+        return output
+
+
+class _DropDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def _load_state(path: Path, fingerprint: str) -> dict[str, str] | None:
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("fingerprint") != fingerprint:
+        return None
+    return state.get("pages") or {}
+
+
+def check_articles(layer: LayerId, articles: list[Article]) -> None:
+    """Reject input the pipeline cannot publish correctly, naming the page."""
+    seen: set[int] = set()
+    for article in articles:
+        where = article.path
+        if article.id in seen:
+            raise BuildError("render", f"bài viết trùng mã {article.id}", where)
+        seen.add(article.id)
+        if article.layer != layer:
+            raise BuildError("render", f"bài viết thuộc lớp {article.layer}, không phải {layer}", where)
+        if article.kind not in KINDS:
+            raise BuildError("render", f"loại bài không hợp lệ: {article.kind!r}", where)
+        if article.published_at.tzinfo is None or article.updated_at.tzinfo is None:
+            raise BuildError("render", "thời điểm đăng phải có múi giờ", where)
+
+
+def _clean_for_full_build(docs: Path, site: Path) -> None:
+    shutil.rmtree(docs, ignore_errors=True)
+    if site.exists():
+        for child in site.iterdir():
+            if child.name in KEEP_ON_FULL:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+
+
+def _write_sources(sources: dict[str, str], old: dict[str, str], docs: Path, site: Path) -> tuple[dict, int]:
+    """Write changed sources and delete their outputs; return (fingerprints, number changed)."""
+    fingerprints: dict[str, str] = {}
+    changed = 0
+    for uri, text in sources.items():
+        data = text.encode("utf-8")
+        fp = hashlib.sha256(data).hexdigest()
+        fingerprints[uri] = fp
+        dest = site / uri.removesuffix("index.md") / "index.html"
+        if old.get(uri) == fp and dest.exists() and (docs / uri).exists():
+            continue
+        changed += 1
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_bytes(data)
+        dest.unlink(missing_ok=True)
+    return fingerprints, changed
+
+
+def _remove_pages(uris: set[str], docs: Path, site: Path) -> None:
+    for uri in uris:
+        rel = uri.removesuffix("index.md")
+        shutil.rmtree(docs / rel, ignore_errors=True)
+        shutil.rmtree(site / rel, ignore_errors=True)
+
+
+def render_layer(
+    layer: LayerId,
+    articles: list[Article],
+    *,
+    work_dir: Path,
+    unit_name: str,
+    audio: Mapping[int, str] | None = None,
+    theme_dir: Path = THEME_DIR,
+    progress: ProgressFn | None = None,
+) -> RenderStats:
+    """Bring `work_dir/site` up to date with `articles`; only changed pages are re-rendered."""
+    audio = audio or {}
+    check_articles(layer, articles)
+    docs, site, state_path = work_dir / "docs", work_dir / "site", work_dir / STATE_FILE
+    settings = mkdocs_settings(layer, unit_name, docs, site, theme_dir)
+    fingerprint = theme_fingerprint(settings, theme_dir)
+    old = _load_state(state_path, fingerprint)
+    state_path.unlink(missing_ok=True)  # until this stage succeeds, the next build must start over
+    stats = RenderStats(full=old is None)
+    if old is None:
+        _clean_for_full_build(docs, site)
+        old = {}
+    sources = {f"{a.path}index.md": pages.article_source(a, audio.get(a.id)) for a in articles}
+    removed = set(old) - set(sources) - {"index.md"}
+    sources["index.md"] = pages.home_source(layer, unit_name, articles)
+    _remove_pages(removed, docs, site)
+    fingerprints, changed = _write_sources(sources, old, docs, site)
+    stats.pages_removed = len(removed)
+    stats.pages_rendered = changed
+    stats.pages_reused = len(sources) - changed
+    _run_mkdocs(settings, changed, progress)
+    write_if_changed(site / "feed.json", pages.feed_bytes(articles, audio))
+    state_path.write_text(json.dumps({"fingerprint": fingerprint, "pages": fingerprints}), "utf-8")
+    return stats
+
+
+def _run_mkdocs(
+    settings: dict, expected_pages: int, progress: ProgressFn | None, *, pages_only: bool = False
+) -> None:
+    done = 0
+
+    def on_page() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress("render", done, expected_pages)
+
+    config = MkDocsConfig(config_file_path=str(Path(settings["docs_dir"]).parent / "mkdocs.yml"))
+    config.load_dict(settings)
+    errors, _warnings = config.validate()
+    if errors:
+        raise BuildError("render", "cấu hình mkdocs không hợp lệ: " + "; ".join(f"{k}: {e}" for k, e in errors))
+    plugin = _SotayPlugin(on_page, pages_only=pages_only)
+    config.plugins["sotay"] = plugin
+    build_log = logging.getLogger("mkdocs.commands.build")
+    quiet = _DropDirtyWarning()
+    build_log.addFilter(quiet)
+    try:
+        mkdocs_build(config, dirty=True)
+    except (MkDocsException, OSError, ValueError, TypeError) as exc:
+        where = plugin.current.removesuffix("index.md") if plugin.current else None
+        raise BuildError("render", f"mkdocs: {exc}", where) from exc
+    finally:
+        build_log.removeFilter(quiet)
+
+
+def render_article_html(
+    article: Article, *, audio: str | None = None, layer_url: str | None = None, theme_dir: Path = THEME_DIR
+) -> str:
+    """One article as a complete themed page, by the same code as a layer build (the CMS preview).
+
+    Assets and the home link point into the live layer (`/u/<unit path>/<tier>/` unless `layer_url` says
+    otherwise), which the article's editors can read; nothing is written outside a temporary directory.
+    """
+    check_articles(article.layer, [article])
+    with tempfile.TemporaryDirectory(prefix="sotay-preview-") as tmp:
+        docs, site = Path(tmp) / "docs", Path(tmp) / "site"
+        (docs / article.path).mkdir(parents=True)
+        (docs / article.path / "index.md").write_text(pages.article_source(article, audio), "utf-8")
+        (docs / "index.md").write_text(pages.home_source(article.layer, article.unit_name, []), "utf-8")
+        settings = mkdocs_settings(article.layer, article.unit_name, docs, site, theme_dir)
+        _run_mkdocs(settings, 2, None, pages_only=True)
+        html = (site / article.path / "index.html").read_text("utf-8")
+    base = (layer_url or f"/{article.layer.prefix}/").rstrip("/") + "/"
+    # Page-relative URLs of an article (a/<id>/) reach the layer root through "../..".
+    return html.replace('"../../', f'"{base}').replace('"../.."', f'"{base}"')

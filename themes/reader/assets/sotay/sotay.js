@@ -1,0 +1,97 @@
+/* Reading aids on layer pages: large text, high contrast, a simple audio player.
+   Subscribes to mkdocs-material's document$ so it also runs after instant navigation. */
+(function () {
+  "use strict";
+  var html = document.documentElement;
+  var TOGGLES = { large: "sotay-large", contrast: "sotay-contrast" };
+  var SPEEDS = [0.75, 1, 1.25, 1.5];
+
+  function stored(name) {
+    try { return localStorage.getItem("sotay." + name); } catch (e) { return null; }
+  }
+  function store(name, value) {
+    try { localStorage.setItem("sotay." + name, value); } catch (e) { /* private mode: not remembered */ }
+  }
+
+  function setupToggles(scope) {
+    var buttons = scope.querySelectorAll("[data-sotay-toggle]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var name = button.getAttribute("data-sotay-toggle");
+      var cls = TOGGLES[name];
+      if (!cls || button.sotayReady) return;
+      button.sotayReady = true;
+      button.setAttribute("aria-pressed", String(html.classList.contains(cls)));
+      button.addEventListener("click", function () {
+        var on = !html.classList.contains(cls);
+        html.classList.toggle(cls, on);
+        store(name, on ? "1" : "0");
+        Array.prototype.forEach.call(document.querySelectorAll('[data-sotay-toggle="' + name + '"]'), function (b) {
+          b.setAttribute("aria-pressed", String(on));
+        });
+      });
+    });
+  }
+
+  function button(label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "sotay-btn";
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function speedLabel(rate) {
+    return "Tốc độ " + String(rate).replace(".", ",") + "×";
+  }
+
+  function setupPlayer(box) {
+    if (box.sotayReady || !box.getAttribute("data-src")) return;
+    box.sotayReady = true;
+    var key = "position." + (box.getAttribute("data-page-id") || box.getAttribute("data-src"));
+    var audio = document.createElement("audio");
+    audio.preload = "none";
+    audio.src = box.getAttribute("data-src");
+    var rateIndex = SPEEDS.indexOf(Number(stored("rate"))) >= 0 ? SPEEDS.indexOf(Number(stored("rate"))) : 1;
+    var play = button("▶ Nghe đọc", function () {
+      if (audio.paused) {
+        var position = Number(stored(key));
+        if (position && !audio.currentTime) audio.currentTime = position;
+        audio.playbackRate = SPEEDS[rateIndex];
+        audio.play();
+      } else {
+        audio.pause();
+      }
+    });
+    var back = button("⟲ Lùi 10 giây", function () { audio.currentTime = Math.max(0, audio.currentTime - 10); });
+    var speed = button(speedLabel(SPEEDS[rateIndex]), function () {
+      rateIndex = (rateIndex + 1) % SPEEDS.length;
+      audio.playbackRate = SPEEDS[rateIndex];
+      speed.textContent = speedLabel(SPEEDS[rateIndex]);
+      store("rate", String(SPEEDS[rateIndex]));
+    });
+    audio.addEventListener("play", function () { play.textContent = "❚❚ Tạm dừng"; });
+    audio.addEventListener("pause", function () {
+      play.textContent = "▶ Nghe tiếp";
+      store(key, String(audio.currentTime));
+    });
+    audio.addEventListener("ended", function () { play.textContent = "▶ Nghe lại"; store(key, "0"); });
+    box.appendChild(audio);
+    box.appendChild(play);
+    box.appendChild(back);
+    box.appendChild(speed);
+  }
+
+  function setup() {
+    setupToggles(document);
+    Array.prototype.forEach.call(document.querySelectorAll(".sotay-audio"), setupPlayer);
+  }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();
