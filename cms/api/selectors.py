@@ -5,7 +5,7 @@ nothing here decides on its own who may see what.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
@@ -141,6 +141,13 @@ def feedback_visible_to(member: Member | None) -> QuerySet:
     return Feedback.objects.filter(condition).select_related("member", "unit").prefetch_related("replies__author")
 
 
-def first_at(member: Member, page_id: int, event: str) -> datetime | None:
-    fact = ReadFact.objects.filter(member=member, page_id=page_id, event=event).first()
-    return fact.first_at if fact else None
+def profile(member: Member) -> dict:
+    """Who the member is and what they may read, as `/api/me` answers it."""
+    return {
+        "username": member.user.username,
+        "full_name": member.full_name,
+        "role": member.role,
+        "status": member.status,
+        "units": [{"code": u.code, "name": u.title, "level": u.level} for u in unit_chain(member)],
+        "layers": [layer.prefix for layer in layers_for(member)],
+    }
