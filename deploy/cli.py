@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--unit", default=None, help="chỉ đẩy các lớp của đơn vị có mã này")
     parser.add_argument("--grace-s", type=float, default=DEFAULT_GRACE_S,
                         help="giữ các tệp cũ bao nhiêu giây trước khi xóa")
+    parser.add_argument("--gc", action="store_true",
+                        help="xóa cả tệp cũ quá hạn của các lớp không thay đổi (chạy hằng đêm)")
     parser.add_argument("--public-key", type=Path, default=None, help="kiểm tra chữ ký trước khi đẩy")
     parser.add_argument("--create-bucket", action="store_true", help="tạo bucket riêng tư nếu chưa có")
     parser.add_argument("--json", action="store_true")
@@ -89,7 +91,8 @@ def main(argv: list[str]) -> int:
                 sys.stderr.write("Từ chối đẩy lên bucket công khai: " + "; ".join(problems) + "\n")
                 return 1
         key = load_public_key(args.public_key) if args.public_key else None
-        stats = publish_site(site_dir, store, unit=args.unit, grace_s=args.grace_s, public_key=key)
+        stats = publish_site(site_dir, store, unit=args.unit, grace_s=args.grace_s, public_key=key,
+                             gc_unchanged=args.gc)
     except (PublishError, StoreError, ManifestError, ValueError, OSError) as exc:
         sys.stderr.write(f"Không đẩy được: {exc}\n")
         return 1

@@ -67,8 +67,12 @@ def read_layer(layer_dir: Path, public_key: Ed25519PublicKey | None = None) -> t
 def publish_layer(layer_dir: Path, store: Store, *, grace_s: float = DEFAULT_GRACE_S,
                   public_key: Ed25519PublicKey | None = None, workers: int = 8,
                   on_upload: Callable[[str], None] | None = None,
-                  now: datetime | None = None) -> PublishStats:
-    """Send one built layer directory to `store` and make it the version readers get."""
+                  now: datetime | None = None, gc_unchanged: bool = False) -> PublishStats:
+    """Send one built layer directory to `store` and make it the version readers get.
+
+    A layer that is already published as it is costs one read; its garbage waits for its next change or for
+    `gc_unchanged` (the nightly `sotay publish --gc`), so re-publishing a whole province stays cheap.
+    """
     layer_dir = Path(layer_dir)
     manifest, sig = read_layer(layer_dir, public_key)
     layer = manifest.layer
@@ -77,8 +81,8 @@ def publish_layer(layer_dir: Path, store: Store, *, grace_s: float = DEFAULT_GRA
         return PublishStats(0, len(manifest.blob_keys()), 0)
     head_raw = store.get(layout.head_key(layer))
     if head_raw == manifest.raw:
-        deleted = collect_garbage(store, layer, grace_s=grace_s, now=now, head=manifest, quick=True)
-        return PublishStats(0, len(set(manifest.blob_keys())), deleted)
+        deleted = collect_garbage(store, layer, grace_s=grace_s, now=now, head=manifest) if gc_unchanged else 0
+        return PublishStats(0, len(manifest.blob_keys()), deleted)
     if head_raw is not None:
         _refuse_rollback(layer, Manifest.parse(head_raw), manifest)
 
@@ -154,13 +158,11 @@ def _run_parallel(fn: Callable[..., None], jobs: Iterator[tuple], workers: int) 
 
 
 def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_S,
-                    now: datetime | None = None, head: Manifest | None = None, quick: bool = False) -> int:
+                    now: datetime | None = None, head: Manifest | None = None) -> int:
     """Delete blobs and old manifests of `layer` that no live version refers to any more.
 
     A version stays live while it is the head, or for `grace_s` after the next version replaced it; a blob
     nobody refers to is kept for `grace_s` after it was written (a publish may be on its way to naming it).
-    With `quick`, a layer that has only its head version is left alone: nothing it holds can be garbage
-    except the remains of an interrupted publish, which the next real publish collects.
     """
     now = now or datetime.now(UTC)
     if head is None:
@@ -173,8 +175,6 @@ def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_
         version = layout.version_of_manifest_key(obj.key)
         if version is not None:
             versions[version] = obj.modified
-    if quick and set(versions) <= {head.version}:
-        return 0
 
     live = {head.version}
     ordered = sorted(v for v in versions if v <= head.version)
@@ -219,9 +219,24 @@ def find_layers(site_dir: Path, unit: str | None = None) -> list[Path]:
     return sorted(found)
 
 
-def publish_site(site_dir: Path, store: Store, unit: str | None = None, **kwargs) -> PublishStats:
-    """Publish every built layer of the site (or of one unit); stop at the first layer that fails."""
+def publish_site(site_dir: Path, store: Store, unit: str | None = None, *, layer_workers: int = 4,
+                 **kwargs) -> PublishStats:
+    """Publish every built layer of the site (or of one unit), a few layers at a time.
+
+    Layers are independent (each has its own head), so one that fails leaves the others published; the first
+    failure is raised once the layers already under way have finished.
+    """
     total = PublishStats()
-    for layer_dir in find_layers(site_dir, unit):
-        total = total + publish_layer(layer_dir, store, **kwargs)
+    with ThreadPoolExecutor(max_workers=max(1, layer_workers)) as pool:
+        futures = [pool.submit(publish_layer, layer_dir, store, **kwargs) for layer_dir in find_layers(site_dir, unit)]
+        failure: BaseException | None = None
+        for future in futures:
+            exc = future.exception()
+            if exc is not None:
+                failure = failure or exc
+                log.error("publishing a layer failed: %s", exc)
+            else:
+                total = total + future.result()
+    if failure is not None:
+        raise failure
     return total

@@ -148,3 +148,18 @@ def test_live_layer_symlinks_are_published(any_store, make_layer, tmp_path, samp
 
     assert stats.uploaded == len(sample_files(2)) + 3
     assert read_path(any_store, "u/tn/all", "a/1/index.html") == sample_files(2)["a/1/index.html"]
+
+
+def test_nightly_gc_collects_garbage_of_unchanged_layers(any_store, make_layer, sample_files):
+    files = sample_files()
+    publish_layer(make_layer(files), any_store)
+    files["a/1/index.html"] = "<h1>Bản mới</h1>".encode()
+    layer_dir = make_layer(files, version=2)
+    publish_layer(layer_dir, any_store, grace_s=3600)
+    later = datetime.now(UTC) + timedelta(hours=2)
+
+    daytime = publish_layer(layer_dir, any_store, grace_s=3600, now=later)
+    nightly = publish_layer(layer_dir, any_store, grace_s=3600, now=later, gc_unchanged=True)
+
+    assert (daytime.uploaded, daytime.deleted) == (0, 0)
+    assert (nightly.uploaded, nightly.deleted) == (0, 3)
