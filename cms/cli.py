@@ -14,7 +14,7 @@ import sys
 MODULE_COMMANDS = {
     "speech": "site_builder.speech.cli:main",
     "bench": "site_builder.bench.cli:main",
-    "verify": "cms.commands:verify",
+    "verify": "site_builder.verify:main",
     "publish": "deploy.cli:main",
     "backup": "deploy.backup:main_backup",
     "restore": "deploy.backup:main_restore",

@@ -23,8 +23,11 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
     """Export, render, index, (speak), sign and publish one layer; returns the builder's statistics."""
     from site_builder.pipeline import build_layer
 
+    from cms.org.models import UnitPage
+
     layer = LayerId.parse(layer_prefix)
     articles = export_layer(layer)
+    unit_name = UnitPage.objects.filter(code_path="/".join(layer.unit_path)).values_list("title", flat=True).first()
     result = build_layer(
         layer,
         articles,
@@ -34,10 +37,12 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
         expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS,
         progress=progress,
         speech=settings.SOTAY_SPEECH if speech is None else speech,
+        unit_name=unit_name,
     )
     after_layer_built(layer, articles)
-    logger.info("built %s: %s", layer.prefix, result)
-    return result if isinstance(result, dict) else getattr(result, "__dict__", {"result": str(result)})
+    stats = result.as_dict()
+    logger.info("built %s v%s: %s", layer.prefix, result.version, result.seconds)
+    return stats
 
 
 def after_layer_built(layer: LayerId, articles) -> None:
