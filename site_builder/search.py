@@ -118,11 +118,15 @@ def index_layer(
     *,
     work_dir: Path,
     compact: bool = False,
-    recent_max: int = RECENT_MAX,
-    recent_keep: int = RECENT_KEEP,
+    recent_max: int | None = None,
+    recent_keep: int | None = None,
     progress: ProgressFn | None = None,
 ) -> IndexStats:
-    """Bring the search segments in `work_dir/site` up to date with `articles`."""
+    """Bring the search segments in `work_dir/site` up to date with `articles`.
+
+    `recent_max` and `recent_keep` default to RECENT_MAX and RECENT_KEEP (read at call time)."""
+    recent_max = RECENT_MAX if recent_max is None else recent_max
+    recent_keep = RECENT_KEEP if recent_keep is None else recent_keep
     site, state_path = work_dir / "site", work_dir / STATE_FILE
     sources = {str(a.id): search_source(a) for a in articles}
     fingerprints = {i: hashlib.sha256(s.encode()).hexdigest() for i, s in sources.items()}
