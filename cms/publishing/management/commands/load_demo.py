@@ -22,3 +22,20 @@ class Command(BaseCommand):
         )
         if not no_build:
             call_command("build", no_speech=no_speech)
+        self.print_logins(dir)
+
+    def print_logins(self, root) -> None:
+        import csv
+
+        from django.conf import settings
+
+        path = Path(root or Path(settings.BASE_DIR) / "content" / "demo") / "accounts.csv"
+        roles = {"member": "đảng viên", "committee": "cấp ủy viên", "secretary": "bí thư"}
+        self.stdout.write("\nTài khoản dùng thử (tên đăng nhập / mật khẩu — đơn vị, vai trò):")
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                role = roles.get(row["role"], row["role"]) + (", Ban Biên tập" if row.get("editor") == "1" else "")
+                if row["username"] == "admin":
+                    role = "quản trị toàn tỉnh"
+                self.stdout.write(f"  {row['username']:<10} / {row['password']:<10} — {row['unit_code']}, {role}")
+        self.stdout.write("Trang đọc: http://127.0.0.1:8000/   Quản trị: http://127.0.0.1:8000/admin/\n")
