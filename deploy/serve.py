@@ -96,3 +96,41 @@ def presigned_url_for(store: Store, layer_prefix: str, path: str, expires_s: int
     found = resolve(store, layer_prefix, path, cache=cache)
     # The object itself was stored with a year-long Cache-Control: a blob's content never changes.
     return presign(found.key, expires_s=expires_s, content_type=found.content_type)
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    """What the gate view answers once access is granted: a status and headers, no body."""
+
+    status: int
+    headers: dict[str, str]
+
+
+def gate_answer(store: Store, layer_prefix: str, path: str, *, expires_s: int = 300,
+                accel_prefix: str = "/_s3/", local_accel_prefix: str = "/_store/",
+                cache: ManifestCache | None = None) -> GateAnswer:
+    """How a granted request for `/u/<layer>/<path>` is served from `store` behind nginx.
+
+    Pages, styles, scripts and JSON stay at their own URL (X-Accel-Redirect to an internal nginx location
+    that fetches the presigned URL, or the local file), because their relative links resolve against it;
+    audio, images and index chunks are redirected (302) to a short-lived presigned URL, so large files go
+    straight from storage to the member. Raises NotInLayer for a path the layer does not have.
+    """
+    found = resolve(store, layer_prefix, path, cache=cache)
+    common = {"Cache-Control": found.cache_control, "Content-Type": found.content_type}
+    presign = getattr(store, "presign", None)
+    if presign is None:
+        return GateAnswer(200, {**common, "X-Accel-Redirect": local_accel_prefix + found.key})
+    url = presign(found.key, expires_s=expires_s, content_type=found.content_type)
+    if not found.same_origin:
+        # The redirect itself must not outlive the URL it points to.
+        return GateAnswer(302, {"Location": url, "Cache-Control": f"private, max-age={max(0, expires_s - 30)}"})
+    return GateAnswer(200, {**common, "X-Accel-Redirect": accel_redirect_target(url, accel_prefix)})
+
+
+def accel_redirect_target(url: str, accel_prefix: str = "/_s3/") -> str:
+    """`https://host/bucket/key?sig` → `/_s3/bucket/key?sig` for nginx's internal S3 location."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return accel_prefix + parts.path.lstrip("/") + ("?" + parts.query if parts.query else "")
