@@ -1,0 +1,107 @@
+"""Publishing in Wagtail rebuilds the owner's layer at once; the gate serves it only to the unit's subtree."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cms.publishing.build import build_one
+from tests.factories import publish
+
+
+def live_feed(prefix: str) -> list[dict]:
+    path = Path(settings.SOTAY_SITE_DIR) / prefix / "feed.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+@pytest.fixture
+def published(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["dt"], "Nghị quyết về phát triển đảng viên", body="<p>Kết nạp đảng viên mới.</p>")
+    return page
+
+
+def test_publishing_builds_the_owner_layer(published):
+    assert [item["title"] for item in live_feed("u/tn/dt/all")] == ["Nghị quyết về phát triển đảng viên"]
+    assert (Path(settings.SOTAY_SITE_DIR) / "u/tn/dt/all/manifest.json.sig").exists()
+
+
+def test_unpublishing_removes_the_page_from_the_layer(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        published.unpublish()
+    assert live_feed("u/tn/dt/all") == []
+    article = Path(settings.SOTAY_SITE_DIR) / f"u/tn/dt/all/a/{published.pk}/index.html"
+    assert not article.exists()
+
+
+def test_a_committee_page_goes_to_the_committee_layer_only(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(tree["dt"], "Tài liệu mật của cấp ủy", tier="committee")
+    assert [i["title"] for i in live_feed("u/tn/dt/committee")] == ["Tài liệu mật của cấp ủy"]
+    assert live_feed("u/tn/dt/all") == []
+
+
+def test_members_of_the_subtree_read_the_article(published, login):
+    for username in ("dv.x1", "dv.hs", "cuv.dt"):
+        client = login(username)
+        response = client.get(f"/u/tn/dt/all/a/{published.pk}/")
+        assert response.status_code == 200, username
+        assert "Nghị quyết về phát triển đảng viên" in b"".join(response.streaming_content).decode()
+        client.logout()
+
+
+def test_another_district_gets_the_same_refusal_for_existing_and_missing_layers(published, login):
+    client = login("dv.y1")
+    existing = client.get(f"/u/tn/dt/all/a/{published.pk}/")
+    missing = client.get("/u/tn/dt/all/a/999999/")
+    nonexistent_layer = client.get("/u/tn/zz/all/")
+    assert existing.status_code == missing.status_code == nonexistent_layer.status_code == 403
+    assert existing.content == missing.content == nonexistent_layer.content
+
+
+def test_a_plain_member_cannot_fetch_the_committee_tier(published, login):
+    assert login("dv.x1").get("/u/tn/dt/committee/feed.json").status_code == 403
+
+
+def test_anonymous_visitors_get_the_login_page(published, client):
+    response = client.get(f"/u/tn/dt/all/a/{published.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    assert client.get("/u/tn/dt/all/feed.json").status_code == 401
+
+
+def test_path_tricks_do_not_escape_the_gate(published, login):
+    client = login("dv.x1")
+    for path in ("/u/tn/dt/all/../../pl/all/feed.json", "/u/tn/dt/all/%2e%2e/%2e%2e/pl/all/feed.json"):
+        assert client.get(path).status_code in (403, 404)
+
+
+def test_expelled_members_lose_layers_mid_session(published, tree, login):
+    from cms.org.services import set_status
+
+    client = login("dv.x1")
+    assert client.get("/u/tn/dt/all/feed.json").status_code == 200
+    set_status(member=tree["dv.x1"], status="expelled")
+    assert client.get("/u/tn/dt/all/feed.json").status_code in (302, 401)
+
+
+def test_rebuilding_without_changes_keeps_every_file_hash(published):
+    manifest = Path(settings.SOTAY_SITE_DIR) / "u/tn/dt/all/manifest.json"
+    before = json.loads(manifest.read_text())["files"]
+    build_one("u/tn/dt/all", speech=False)
+    after = json.loads(manifest.read_text())
+    assert after["files"] == before and after["version"] >= 2
+
+
+def test_the_preview_renders_a_draft_like_the_reader(tree, login):
+    from cms.publishing.models import NewsPage
+
+    draft = NewsPage(title="Bản nháp chờ xem trước", body="<p>Đoạn văn nháp.</p>", live=False)
+    tree["dt"].add_child(instance=draft)
+    client = login("bbt.dt")
+    preview = draft.create_page_preview()
+    response = client.get("/preview/", {"content_type": "publishing.newspage", "token": preview.token})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bản nháp chờ xem trước" in html and "Đoạn văn nháp." in html
+    assert "md-typeset" in html, "rendered through the mkdocs-material theme of the layers"
