@@ -163,11 +163,10 @@ def _searcher(ix: index.Index):
         current = _searchers.get(key)
         if current is None:
             current = ix.searcher()
-        else:
-            fresh = current.refresh()
-            if fresh is not current:
-                current.close()
-                current = fresh
+        elif not current.up_to_date():
+            # Not Searcher.refresh(): its reused segment readers keep the old deletions, so an unpublished page
+            # would still be found. The old searcher is dropped, not closed, as another thread may be using it.
+            current = ix.searcher()
         _searchers[key] = current
         return current
 

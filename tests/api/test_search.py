@@ -1,0 +1,91 @@
+"""Search: with or without tone marks, only within the caller's layers, snippets of the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from cms.api import search_index
+from site_builder.export import export_layer
+from site_builder.model import LayerId
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def index_unit(unit) -> None:
+    """What the build queue does after building the unit's two layers."""
+    for tier in ("all", "committee"):
+        layer = LayerId(tuple(unit.code_path.split("/")), tier)
+        search_index.update_layer(layer, export_layer(layer))
+
+
+@pytest.fixture
+def indexed(tree, search_dir):
+    publish(tree["tn"], "Nghị quyết về phát triển kinh tế số",
+            body="<p>Đảng viên học tập <b>Nghị quyết</b> số 09-NQ/TU của Tỉnh ủy.</p>")
+    publish(tree["x1"], "Sinh hoạt chi bộ Đồng Tâm", kind="meeting",
+            body="<p>Chi bộ thảo luận nghị quyết về an ninh trật tự trong xóm.</p>")
+    publish(tree["x2"], "Tin chi bộ Tân Sơn", body="<p>Nghị quyết của chi bộ Tân Sơn về làm đường.</p>")
+    publish(tree["x1"], "Dự kiến nhân sự chi ủy", tier="committee", body="<p>Nghị quyết nhân sự mật.</p>")
+    publish(tree["y1"], "Chi bộ Làng Lớn", body="<p>Nghị quyết Làng Lớn.</p>")
+    for code in ("tn", "x1", "x2", "y1"):
+        index_unit(tree[code])
+    return tree
+
+
+def titles(reply) -> set[str]:
+    assert reply.status_code == 200, reply.content
+    return {r["title"] for r in reply.json()["results"]}
+
+
+def test_folded_query_finds_toned_text(indexed, as_member):
+    client = as_member("dv.x1")
+    assert titles(client.get("/api/search", {"q": "nghi quyet"})) == {
+        "Nghị quyết về phát triển kinh tế số", "Sinh hoạt chi bộ Đồng Tâm"}
+    toned = titles(client.get("/api/search", {"q": "Nghị Quyết"}))
+    assert toned == titles(client.get("/api/search", {"q": "nghi quyet"}))
+    assert titles(client.get("/api/search", {"q": "dang vien"})) == {"Nghị quyết về phát triển kinh tế số"}
+    assert titles(client.get("/api/search", {"q": "dong tam"})) == {"Sinh hoạt chi bộ Đồng Tâm"}
+
+
+def test_short_vietnamese_syllables_are_not_stop_words(indexed, as_member):
+    assert titles(as_member("dv.x1").get("/api/search", {"q": "an ninh"})) == {"Sinh hoạt chi bộ Đồng Tâm"}
+
+
+def test_results_have_the_reader_fields_and_a_highlighted_original_snippet(indexed, as_member):
+    results = as_member("dv.x1").get("/api/search", {"q": "dang vien"}).json()["results"]
+    (hit,) = results
+    assert hit["url"].startswith("/u/tn/all/a/") and hit["unit"] == "Đảng bộ tỉnh Thái Nguyên"
+    assert hit["published"][:4].isdigit()
+    assert "<mark>Đảng</mark> <mark>viên</mark>" in hit["snippet"]
+
+
+def test_search_never_crosses_layers(indexed, as_member):
+    assert titles(as_member("dv.x2").get("/api/search", {"q": "nghi quyet"})) == {
+        "Nghị quyết về phát triển kinh tế số", "Tin chi bộ Tân Sơn"}
+    assert titles(as_member("dv.y1").get("/api/search", {"q": "nghi quyet"})) == {
+        "Nghị quyết về phát triển kinh tế số", "Chi bộ Làng Lớn"}
+    assert "Dự kiến nhân sự chi ủy" in titles(as_member("cuv.x1").get("/api/search", {"q": "nhan su"}))
+    assert titles(as_member("dv.x1").get("/api/search", {"q": "nhan su"})) == set()
+    assert titles(as_member("cuv.tn").get("/api/search", {"q": "nghi quyet"})) == {
+        "Nghị quyết về phát triển kinh tế số"}
+
+
+def test_unpublished_page_leaves_the_index_when_its_layer_is_rebuilt(indexed, as_member):
+    page = publish(indexed["x1"], "Thông báo lịch họp", body="<p>Họp chi bộ ngày 5-7.</p>")
+    index_unit(indexed["x1"])
+    assert titles(as_member("dv.x1").get("/api/search", {"q": "lich hop"})) == {"Thông báo lịch họp"}
+    page.unpublish()
+    index_unit(indexed["x1"])
+    assert titles(as_member("dv.x1").get("/api/search", {"q": "lich hop"})) == set()
+
+
+def test_rebuild_indexes_every_live_page(indexed, search_dir):
+    assert search_index.rebuild_index() == 5
+    assert search_index.document_count() == 5
+
+
+def test_empty_or_symbol_queries_return_nothing(indexed, as_member):
+    client = as_member("dv.x1")
+    for q in ("", "   ", "***", ":)", 'title:"x"'):
+        assert client.get("/api/search", {"q": q}).json() == {"results": []}
