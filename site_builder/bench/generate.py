@@ -47,6 +47,9 @@ KIND_WEIGHTS = {
     "cell": {"news": 12, "resolution": 6, "study": 2, "meeting": 80},
 }
 COMMITTEE_TIER_SHARE = 0.08
+# New members admitted in a year, by level: a cell admits one or two, the province thousands.
+ADMITTED = {"province": (900, 2600), "district": (80, 420), "base": (2, 25), "cell": (1, 3)}
+MEMBERS_TOTAL = {"province": (90_000, 99_000), "district": (2_000, 12_000), "base": (80, 900), "cell": (8, 60)}
 FIRST_DAY = datetime(2019, 1, 2)
 LAST_DAY = datetime(2026, 11, 23)
 
@@ -288,7 +291,7 @@ class Placeholders(dict):
             "num2": lambda: _thousands(rng.randint(100, 9_999)),
             "money": lambda: _thousands(rng.randint(1_200, 95_000)),
             "small": lambda: str(rng.randint(2, 60)), "small2": lambda: str(rng.randint(3, 45)),
-            "few": lambda: str(rng.randint(2, 15)),
+            "few": lambda: str(rng.randint(2, 15)), "per_ha": lambda: str(rng.randint(150, 420)),
             "topic": lambda: rng.choice(pools()["topics"]),
         }
         if key not in figures:
@@ -309,7 +312,9 @@ def context(rng: random.Random, unit: Unit, published: datetime) -> Placeholders
     deadline = published.date() + timedelta(days=rng.randint(20, 90))
     return Placeholders(rng, {
         "unit": unit.name, "committee": committee, "btv": standing,
-        "issuer": standing if rng.random() < 0.6 else f"Ban Chấp hành {unit.name}",
+        "issuer": unit.name if suffix == "CB" else standing if rng.random() < 0.6 else f"Ban Chấp hành {unit.name}",
+        "admitted": _thousands(rng.randint(*ADMITTED[unit.level])),
+        "members_total": _thousands(rng.randint(*MEMBERS_TOTAL[unit.level])), "year_prev": str(year - 1),
         "date": published.strftime("%d/%m/%Y"), "dm": f"{published.day}-{published.month}",
         "deadline": deadline.strftime("%d/%m/%Y"), "deadline_iso": deadline.isoformat(),
         "year": str(year), "year_end": str(year + rng.choice((3, 5, 10))), "month": str(published.month),
@@ -337,7 +342,7 @@ def compose(rng: random.Random, unit: Unit, kind: str, published: datetime) -> t
     ctx = context(rng, unit, published)
     meta = {
         "kind": kind,
-        "title": rng.choice(p["titles"][kind]).format_map(ctx),
+        "title": rng.choice(_titles(unit, kind)).format_map(ctx),
         "tier": "committee" if rng.random() < COMMITTEE_TIER_SHARE else "all",
         "published": published.strftime("%Y-%m-%d %H:%M"),
         "summary": rng.choice(p["summaries"][kind]).format_map(ctx),
@@ -351,6 +356,12 @@ def compose(rng: random.Random, unit: Unit, kind: str, published: datetime) -> t
     elif kind == "meeting":
         meta["meeting_date"] = meeting_day(day).isoformat()
     return meta, body(rng, kind, ctx)
+
+
+def _titles(unit: Unit, kind: str) -> list[str]:
+    """A cell has no Ban Chấp hành of its own: its news reads differently from a committee's."""
+    small = unit.name.startswith("Chi bộ")
+    return pools()["titles_cell"][kind] if small and kind in pools()["titles_cell"] else pools()["titles"][kind]
 
 
 def body(rng: random.Random, kind: str, ctx: Placeholders) -> str:
