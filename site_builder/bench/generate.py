@@ -446,9 +446,9 @@ def main(argv: list[str]) -> int:
     if args.json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     else:
-        total_units = sum(summary["units"].values())
-        sys.stdout.write(
-            f"Đã sinh {total_units:,} tổ chức đảng, {summary['members']:,} đảng viên và "
-            f"{summary['articles']:,} bài viết vào {summary['out_dir']} trong {summary['seconds']} giây.\n"
-        )
+        units, members, articles = (_thousands(n) for n in (
+            sum(summary["units"].values()), summary["members"], summary["articles"]))
+        seconds = f"{summary['seconds']:.1f}".replace(".", ",")
+        sys.stdout.write(f"Đã sinh {units} tổ chức đảng, {members} đảng viên và {articles} bài viết "
+                         f"vào {summary['out_dir']} trong {seconds} giây.\n")
     return 0
