@@ -1,0 +1,99 @@
+"""Feedback: the member writes to their committee; the committee replies, closes or escalates; nobody else sees."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(tree):
+    return {
+        "news": publish(tree["tn"], "Tin tỉnh"),
+        "study": publish(tree["tn"], "Học tập Nghị quyết 09-NQ/TU", kind="study"),
+        "x2": publish(tree["x2"], "Tin chi bộ Tân Sơn"),
+    }
+
+
+def send(client, **data):
+    return client.post("/api/feedback", data, format="json")
+
+
+def test_member_comments_and_the_cell_committee_answers(tree, pages, as_member):
+    member = as_member("dv.x1")
+    reply = send(member, kind="comment", body="Đề nghị bổ sung số liệu.", page=pages["news"].pk)
+    assert reply.status_code == 201
+    fid = reply.json()["id"]
+    assert reply.json()["unit"]["code"] == "x1" and reply.json()["status"] == "open"
+    committee = as_member("cuv.x1")
+    assert [f["id"] for f in committee.get("/api/feedback").json()] == [fid]
+    answered = committee.post(f"/api/feedback/{fid}/replies", {"body": "Cảm ơn đồng chí."}, format="json")
+    assert answered.status_code == 201
+    thread = member.get(f"/api/feedback/{fid}").json()
+    assert [r["body"] for r in thread["replies"]] == ["Cảm ơn đồng chí."]
+    assert thread["replies"][0]["author"]["username"] == "cuv.x1"
+    assert committee.post(f"/api/feedback/{fid}/close").json()["status"] == "closed"
+    late = member.post(f"/api/feedback/{fid}/replies", {"body": "Còn ý nữa."}, format="json")
+    assert late.status_code == 400 and late.json()["detail"] == "Góp ý này đã đóng."
+
+
+def test_nobody_else_sees_feedback(tree, pages, as_member):
+    fid = send(as_member("dv.x1"), kind="report", body="Đường xóm hỏng.").json()["id"]
+    for outsider in ("dv2.x1", "dv.x2", "cuv.hs", "cuv.dt", "cuv.tn", "bt.y1"):
+        client = as_member(outsider)
+        assert fid not in [f["id"] for f in client.get("/api/feedback").json()], outsider
+        assert client.get(f"/api/feedback/{fid}").status_code == 404, outsider
+        assert client.post(f"/api/feedback/{fid}/replies", {"body": "x"}, format="json").status_code == 404
+        assert client.post(f"/api/feedback/{fid}/close").status_code == 404
+        assert client.post(f"/api/feedback/{fid}/escalate").status_code == 404
+
+
+def test_a_member_cannot_close_or_escalate_their_own_feedback(tree, pages, as_member):
+    member = as_member("dv.x1")
+    fid = send(member, kind="report", body="Kiến nghị.").json()["id"]
+    assert member.post(f"/api/feedback/{fid}/close").status_code == 403
+    assert member.post(f"/api/feedback/{fid}/escalate").status_code == 403
+
+
+def test_escalation_moves_the_thread_up_one_committee(tree, pages, as_member):
+    member = as_member("dv.x1")
+    fid = send(member, kind="report", body="Kiến nghị về đất đai.").json()["id"]
+    escalated = as_member("bt.x1").post(f"/api/feedback/{fid}/escalate")
+    assert escalated.status_code == 200 and escalated.json()["unit"]["code"] == "hs"
+    assert as_member("cuv.x1").get(f"/api/feedback/{fid}").status_code == 404
+    base = as_member("cuv.hs")
+    assert base.post(f"/api/feedback/{fid}/replies", {"body": "Đảng ủy xã đã nhận."}, format="json").status_code == 201
+    assert member.get(f"/api/feedback/{fid}").json()["replies"][0]["body"] == "Đảng ủy xã đã nhận."
+
+
+def test_province_cannot_escalate_further(tree, as_member):
+    fid = send(as_member("bbt.tn"), kind="report", body="Kiến nghị.").json()["id"]
+    reply = as_member("cuv.tn").post(f"/api/feedback/{fid}/escalate")
+    assert reply.status_code == 400 and "cấp cao nhất" in reply.json()["detail"]
+
+
+def test_reflection_goes_with_a_study_material_only(tree, pages, as_member):
+    member = as_member("dv.x1")
+    assert send(member, kind="reflection", body="Bài thu hoạch.", page=pages["study"].pk).status_code == 201
+    wrong = send(member, kind="reflection", body="Bài thu hoạch.", page=pages["news"].pk)
+    assert wrong.status_code == 400 and "tài liệu học tập" in wrong.json()["detail"]
+    assert send(member, kind="comment", body="Góp ý.").status_code == 400
+
+
+def test_feedback_on_pages_of_other_units_is_refused(tree, pages, as_member):
+    reply = send(as_member("dv.x1"), kind="comment", body="Góp ý.", page=pages["x2"].pk)
+    assert reply.status_code == 400 and "Không tìm thấy bài viết" in reply.json()["detail"]
+
+
+def test_offline_resend_with_the_same_client_id_is_stored_once(tree, pages, as_member):
+    member = as_member("dv.x1")
+    data = {"kind": "opinion", "body": "Ý kiến vào dự thảo.", "page": pages["news"].pk, "client_id": str(uuid.uuid4())}
+    first, second = send(member, **data), send(member, **data)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert send(member, **{**data, "body": "Nội dung khác."}).status_code == 409

@@ -1,0 +1,97 @@
+"""Reports: read rates rolled up the caller's subtree, who has not read yet, CSV and XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.factories import publish
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
+
+
+def read(client, page, *events):
+    batch = [{"client_id": str(uuid.uuid4()), "page": page.pk, "event": e, "client_time": NOW} for e in events]
+    assert client.post("/api/receipts", {"events": batch}, format="json").status_code == 200
+
+
+@pytest.fixture
+def province_news(tree, as_member):
+    page = publish(tree["tn"], "Nghị quyết Đại hội Đảng bộ tỉnh")
+    read(as_member("dv.x1"), page, "opened", "completed")
+    read(as_member("cuv.x1"), page, "opened")
+    read(as_member("dv.x2"), page, "opened", "completed")
+    read(as_member("dv.y1"), page, "opened", "completed")
+    return page
+
+
+def rows(report) -> dict[str, dict]:
+    return {row["code"]: row for row in report["units"]}
+
+
+def test_cell_secretary_sees_rates_and_who_has_not_read(tree, province_news, as_member):
+    report = as_member("bt.x1").get(f"/api/reports/pages/{province_news.pk}").json()
+    assert list(rows(report)) == ["x1"]
+    x1 = rows(report)["x1"]
+    assert (x1["members"], x1["opened"], x1["completed"]) == (4, 2, 1)
+    assert x1["opened_rate"] == 0.5 and x1["completed_rate"] == 0.25
+    unread = {m["username"]: m["opened"] for m in report["unread"]}
+    assert unread == {"dv2.x1": False, "cuv.x1": True, "bt.x1": False}
+
+
+def test_rates_roll_up_the_tree(tree, province_news, as_member):
+    report = rows(as_member("cuv.dt").get(f"/api/reports/pages/{province_news.pk}").json())
+    assert set(report) == {"dt", "hs", "x1", "x2"}  # nothing from the other district
+    assert (report["hs"]["members"], report["hs"]["opened"], report["hs"]["completed"]) == (7, 3, 2)
+    assert (report["dt"]["members"], report["dt"]["opened"], report["dt"]["completed"]) == (10, 3, 2)
+    province = rows(as_member("cuv.tn").get(f"/api/reports/pages/{province_news.pk}").json())
+    assert (province["tn"]["members"], province["tn"]["completed"]) == (15, 3)
+    assert province["pl"]["completed"] == 1
+
+
+def test_committee_tier_pages_count_committee_members_only(tree, as_member):
+    page = publish(tree["x1"], "Dự kiến nhân sự", tier="committee")
+    read(as_member("cuv.x1"), page, "opened", "completed")
+    x1 = rows(as_member("bt.x1").get(f"/api/reports/pages/{page.pk}").json())["x1"]
+    assert (x1["members"], x1["completed"]) == (2, 1)
+
+
+def test_members_and_other_units_see_no_report(tree, province_news, as_member):
+    assert as_member("dv.x1").get(f"/api/reports/pages/{province_news.pk}").status_code == 403
+    cell_page = publish(tree["x2"], "Tin chi bộ Tân Sơn")
+    reply = as_member("bt.x1").get(f"/api/reports/pages/{cell_page.pk}")
+    assert reply.status_code == 403 and "không có quyền" in reply.json()["detail"]
+    assert as_member("bt.x1").get(f"/api/reports/pages/{province_news.pk}?unit=x2").status_code == 403
+    assert as_member("cuv.hs").get(f"/api/reports/pages/{province_news.pk}?unit=x2").status_code == 200
+    assert as_member("bt.x1").get("/api/reports/pages/987654").status_code == 403
+
+
+def test_export_csv_opens_in_excel_with_vietnamese(tree, province_news, as_member):
+    reply = as_member("cuv.hs").get(f"/api/reports/pages/{province_news.pk}?format=csv")
+    assert reply.status_code == 200 and reply["Content-Type"].startswith("text/csv")
+    assert "attachment" in reply["Content-Disposition"]
+    text = reply.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert table[1][:3] == ["Mã đơn vị", "Tên đơn vị", "Cấp"]
+    assert table[2][0] == "hs" and table[2][3:6] == ["7", "3", "2"]
+
+
+def test_export_xlsx(tree, province_news, as_member):
+    reply = as_member("cuv.hs").get(f"/api/reports/pages/{province_news.pk}?format=xlsx")
+    assert reply.status_code == 200
+    book = load_workbook(io.BytesIO(reply.content))
+    sheet = book["Tỷ lệ đọc"]
+    assert sheet["A3"].value == "hs" and sheet["F3"].value == 2
+    assert [c.value for c in book["Chưa đọc xong"][1]] == ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đã mở"]
+
+
+def test_export_of_a_forbidden_report_is_an_error_not_a_file(tree, province_news, as_member):
+    reply = as_member("dv.x1").get(f"/api/reports/pages/{province_news.pk}?format=csv")
+    assert reply.status_code == 403 and "detail" in reply.json()
