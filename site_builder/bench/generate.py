@@ -184,8 +184,9 @@ def make_phone(rng: random.Random) -> str:
 
 def make_accounts(units: list[Unit]) -> list[list[str]]:
     """A handful of known logins: one set per level down the first branch, plus a member next door."""
-    first = {level: next(u for u in units if u.level == level) for level in LEVELS if any(
-        u.level == level for u in units)}
+    first: dict[str, Unit] = {}
+    for unit in units:
+        first.setdefault(unit.level, unit)
     rows = [["admin", PASSWORD, "Quản trị hệ thống", "tn", "member", "1"]]
     people = iter(pools()["account_names"])
     for unit in first.values():
