@@ -1,0 +1,142 @@
+"""`sotay bench publish --json`: what one province-level publish costs in a small and a full-size province.
+
+For each scale a child process gets its own SQLite database and site directory, loads a generated province
+(`sotay bench generate`) with bulk inserts, builds the province layer once, then publishes one new province
+article through Wagtail exactly as an editor's Publish does (the signal queues the layer build, which the bench
+settings run at once). The time runs until the new version is signed, live and contains the article. In the same
+run, our render stage is compared with a plain mkdocs-material build of the same pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPEATS = 3
+
+
+def child(scale: str, content: Path) -> dict:
+    """Runs inside the child process (Django configured by environment)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from cms.publishing.build import build_one
+    from cms.publishing.models import NewsPage
+    from site_builder.bench.bulk_province import load_articles, load_units
+    from site_builder.layout import read_live_manifest
+    from site_builder.model import LayerId
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    units = load_units(content)
+    articles = load_articles(content, units)
+    load_s = time.perf_counter() - start
+    layer = LayerId(("tn",), "all")
+    start = time.perf_counter()
+    build_one(layer.prefix, speech=False)
+    initial_s = time.perf_counter() - start
+    province = units["tn"]
+    timings, stages = [], []
+    from cms.publishing import build as build_module
+
+    original = build_module.build_one
+
+    def recording(prefix, **kwargs):
+        stats = original(prefix, **kwargs)
+        if prefix == layer.prefix:
+            stages.append(stats["seconds"])
+        return stats
+
+    build_module.build_one = recording
+    for n in range(REPEATS):
+        province.refresh_from_db()
+        start = time.perf_counter()
+        with transaction.atomic():
+            page = NewsPage(title=f"Thông báo kết luận hội nghị Tỉnh ủy số {n + 1}",
+                            body="<p>Ban Thường vụ Tỉnh ủy thông báo kết luận của hội nghị.</p>")
+            province.add_child(instance=page)
+            page.save_revision().publish()
+        manifest = read_live_manifest(settings.SOTAY_SITE_DIR, layer)
+        article = f"a/{page.pk}/index.html"
+        live = Path(settings.SOTAY_SITE_DIR) / layer.prefix / article
+        assert manifest and article in manifest["files"] and live.exists(), "publish not live"
+        timings.append(time.perf_counter() - start)
+    return {
+        "units": UnitCount.count(), "articles": articles, "province_layer_pages": len(manifest["files"]),
+        "load_s": round(load_s, 2), "initial_build_s": round(initial_s, 2),
+        "publish_s": round(statistics.median(timings), 3), "publish_runs_s": [round(t, 3) for t in timings],
+        "stage_s": stages[-1] if stages else None,
+    }
+
+
+class UnitCount:
+    @staticmethod
+    def count() -> int:
+        from cms.org.models import UnitPage
+
+        return UnitPage.objects.count()
+
+
+def run_scale(scale: str, workdir: Path) -> dict:
+    from site_builder.bench.generate import SCALES, generate
+
+    import shutil
+
+    content = workdir / f"province-{scale}"
+    if not (content / "units.csv").exists():
+        generate(content, **SCALES[scale])
+    var = workdir / f"var-{scale}"
+    shutil.rmtree(var, ignore_errors=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.bench", "SOTAY_VAR_DIR": str(var),
+           "SOTAY_SITE_DIR": str(var / "site"), "SOTAY_BUILD_DIR": str(var / "build"), "SOTAY_SPEECH": "0"}
+    env.pop("SOTAY_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-m", "site_builder.bench.publish", "--child", scale, str(content)],
+                         env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench child {scale} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sotay bench publish")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("SCALE", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, default=None, help="thư mục làm việc (mặc định: thư mục tạm)")
+    parser.add_argument("--pages", type=int, default=1000, help="số trang để so sánh bước dựng trang")
+    parser.add_argument("--scales", default="small,full")
+    args = parser.parse_args(argv)
+    if args.child:
+        sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]))) + "\n")
+        return 0
+    from site_builder.bench.render_compare import compare
+
+    with tempfile.TemporaryDirectory(prefix="sotay-bench-") as tmp:
+        work = args.work or Path(tmp)
+        scales = {scale: run_scale(scale, work) for scale in args.scales.split(",")}
+        render = compare(args.pages, work / "render")
+    small, large = scales.get("small", {}), scales.get("full", {})
+    result = {
+        "units_small": small.get("units"), "units_large": large.get("units"),
+        "publish_s_small": small.get("publish_s"), "publish_s_large": large.get("publish_s"),
+        "publish_ratio_large_small": round(large["publish_s"] / small["publish_s"], 3) if small and large else None,
+        "render_ms_per_page": render["render_ms_per_page"],
+        "mkdocs_plain_ms_per_page": render["mkdocs_plain_ms_per_page"],
+        "scales": scales, "render": render, "cpus": os.cpu_count(),
+    }
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
