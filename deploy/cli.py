@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="xóa cả tệp cũ quá hạn của các lớp không thay đổi (chạy hằng đêm)")
     parser.add_argument("--public-key", type=Path, default=None, help="kiểm tra chữ ký trước khi đẩy")
     parser.add_argument("--create-bucket", action="store_true", help="tạo bucket riêng tư nếu chưa có")
+    parser.add_argument("--allow-origin", action="append", default=[],
+                        help="địa chỉ trang đọc được phép tải tệp từ bucket (CORS), có thể lặp lại")
     parser.add_argument("--json", action="store_true")
     return parser
 
@@ -86,6 +88,8 @@ def main(argv: list[str]) -> int:
         if isinstance(store, S3Store):
             if args.create_bucket:
                 store.create_private_bucket()
+            if args.allow_origin:
+                store.allow_origins(args.allow_origin)
             problems = store.public_access_problems()
             if problems:
                 sys.stderr.write("Từ chối đẩy lên bucket công khai: " + "; ".join(problems) + "\n")

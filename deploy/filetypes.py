@@ -83,11 +83,15 @@ def cache_control_for_path(path: str) -> str:
     return IMMUTABLE if is_hashed_name(path) else REVALIDATE
 
 
+REDIRECTABLE = {".opus", ".ogg", ".oga", ".mp3", ".m4a", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico"}
+
+
 def must_stay_same_origin(path: str) -> bool:
-    """True for files whose relative links resolve against their own URL.
+    """True for files served at `/u/<layer>/<path>` itself, never by a redirect to storage.
 
     A page, a stylesheet or a script served through a redirect would resolve its relative links against the
-    storage URL, and Pagefind finds its index next to `pagefind.js` (`import.meta.url`): these are served at
-    `/u/<layer>/<path>` itself (nginx X-Accel-Redirect or streamed). Leaves such as audio may be redirected.
+    storage URL, and Pagefind finds its index next to `pagefind.js` (`import.meta.url`) and fetches its chunks
+    with fetch(), which across origins needs CORS. Only audio and images, which the browser loads by element
+    and never resolves links in, are redirected: they are the large files worth sending straight from storage.
     """
-    return extension(path) in {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ""}
+    return extension(path) not in REDIRECTABLE

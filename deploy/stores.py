@@ -243,6 +243,13 @@ class S3Store:
             "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
         })
 
+    def allow_origins(self, origins: list[str], *, max_age_s: int = 3600) -> None:
+        """Let the reader's pages at `origins` fetch() objects they were redirected to (offline audio cache)."""
+        self._call("put_bucket_cors", Bucket=self.bucket, CORSConfiguration={"CORSRules": [{
+            "AllowedOrigins": origins, "AllowedMethods": ["GET", "HEAD"], "AllowedHeaders": ["Range"],
+            "ExposeHeaders": ["Content-Length", "Content-Range", "ETag"], "MaxAgeSeconds": max_age_s,
+        }]})
+
     def public_access_problems(self) -> list[str]:
         """Ways in which anyone without credentials could read the bucket; empty when it is private."""
         import json

@@ -210,3 +210,21 @@ def test_store_is_chosen_by_settings(s3_endpoint, bucket, tmp_path):
     assert isinstance(local, LocalStore)
     with pytest.raises(ValueError):
         get_store({"BACKEND": "S3Store"})
+
+
+def test_created_bucket_is_private_and_answers_the_readers_origin(s3_endpoint, tmp_path, make_layer):
+    import uuid
+
+    name = f"sotay-{uuid.uuid4().hex[:12]}"
+    make_layer()
+    code = cli.main(["--store", "s3", "--bucket", name, "--endpoint-url", s3_endpoint, "--create-bucket",
+                     "--allow-origin", "https://sotay.example.vn", "--site-dir", str(tmp_path / "site"), "--json"])
+    store = S3Store(name, endpoint_url=s3_endpoint)
+
+    assert code == 0
+    assert store.public_access_problems() == []
+    block = store.client.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    rules = store.client.get_bucket_cors(Bucket=name)["CORSRules"]
+    assert rules[0]["AllowedOrigins"] == ["https://sotay.example.vn"]
+    assert http_get(f"{s3_endpoint}/{name}/{LAYER}/manifest.json")[0] == 403
