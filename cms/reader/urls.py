@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
     path("dang-xuat/", views.logout_page, name="logout"),
-    path("", views.home, name="reader"),
+    path("sw.js", views.service_worker, name="reader-sw"),
+    path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
+    re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
+    re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
 ]

@@ -1,0 +1,79 @@
+"""URLs and sources of the shell's files, versioned by content.
+
+Each URL carries `?v=<hash of the file>` so a phone keeps a file until it changes; the service worker's
+version is the hash of everything it precaches, so a new deployment installs a new worker that fetches
+exactly the new files and drops the old cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+THEME_ASSETS = Path(settings.BASE_DIR) / "themes" / "reader" / "assets" / "sotay"
+SHARED = ("fold.js", "search.js", "receipts.js")
+STATIC = {
+    "css": "reader/reader.css",
+    "shell": "reader/shell.js",
+    "verify": "reader/verify.js",
+    "nacl": "reader/vendor/nacl.min.js",
+    "icon192": "reader/icons/icon-192.png",
+    "icon512": "reader/icons/icon-512.png",
+}
+SW_SOURCE = "reader/sw.js"
+SHELL_ROUTES = ("/", "/tim-kiem/", "/chua-doc/", "/xem-sau/", "/gop-y/")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _static_bytes(path: str) -> bytes:
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(path)
+    return Path(found).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _urls() -> dict[str, str]:
+    urls = {key: f"{static(path)}?v={_digest(_static_bytes(path))}" for key, path in STATIC.items()}
+    for name in SHARED:
+        urls[name.removesuffix(".js")] = f"/r/{name}?v={_digest((THEME_ASSETS / name).read_bytes())}"
+    urls["manifest"] = "/manifest.webmanifest"
+    return urls
+
+
+def shell_urls() -> dict[str, str]:
+    """Versioned URLs of the shell's CSS, scripts and icons, by short name (`css`, `shell`, `fold`, ...)."""
+    if settings.DEBUG:
+        _urls.cache_clear()  # edits show up without a restart while developing
+    return _urls()
+
+
+def shared_source(name: str) -> bytes | None:
+    if name not in SHARED:
+        return None
+    return (THEME_ASSETS / name).read_bytes()
+
+
+def service_worker_source() -> bytes:
+    """sw.js with its precache list and a version that changes whenever any shell file does."""
+    urls = shell_urls()
+    precache = [*SHELL_ROUTES[:1], *(urls[k] for k in ("css", "shell", "verify", "fold", "search", "receipts")),
+                urls["icon192"], urls["manifest"]]
+    body = _static_bytes(SW_SOURCE)
+    version = _digest(json.dumps(precache).encode() + body)
+    prelude = (
+        f"var SOTAY_VERSION = {json.dumps(version)};\n"
+        f"var SOTAY_PRECACHE = {json.dumps(precache)};\n"
+        f"var SOTAY_SHELL_ROUTES = {json.dumps(list(SHELL_ROUTES))};\n"
+        f"var SOTAY_IMPORTS = {json.dumps([urls['nacl'], urls['verify']])};\n"
+    )
+    return prelude.encode() + body

@@ -1,0 +1,477 @@
+/* The reader shell: the member's home composed from their chain of layers, search, the unread and
+   "Xem sau" lists, feedback, and the offline, expired-session and refused-content messages.
+
+   Data: the profile embedded in the page (script#sotay-me, the same as /api/me); for each layer, its signed
+   manifest, checked here with sotayVerify, and feed.json, checked against the manifest; /api/unread,
+   /api/saved, /api/feedback and /api/search. Writes go through sotayOutbox (receipts.js), which keeps them
+   in IndexedDB until the server has them. When the service worker is active it answers layer files and
+   the last API answers offline.
+
+   Plain ES2017 without optional chaining, for Android WebViews from Chrome 61 on. */
+(function () {
+  "use strict";
+
+  var LEVELS = { province: "Tỉnh", district: "Huyện", base: "Cơ sở", cell: "Chi bộ" };
+  var KINDS = { news: "Tin tức", resolution: "Nghị quyết, văn bản", study: "Tài liệu học tập",
+    meeting: "Tài liệu sinh hoạt chi bộ" };
+  var FEED_LIMIT = 60;
+  var REMINDER_DAYS = 30;  // deadlines shown this many days ahead
+  var OVERDUE_DAYS = 60;   // and this long after they passed (older ones stay in the unread list)
+  var DAY_MS = 86400000;
+  var VIETNAM_MS = 7 * 3600000;
+
+  var main = document.getElementById("main");
+  var view = main.getAttribute("data-view");
+  var me = JSON.parse(document.getElementById("sotay-me").textContent);
+  var verify = window.sotayVerify;
+  var outbox = window.sotayOutbox;
+
+  function $(id) { return document.getElementById(id); }
+  function stored(name) { try { return localStorage.getItem("sotay." + name); } catch (e) { return null; } }
+  function store(name, value) { try { localStorage.setItem("sotay." + name, value); } catch (e) { /* not kept */ } }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs.text;
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function vnDate(value) {
+    var t = typeof value === "number" ? value : Date.parse(value.length === 10 ? value + "T00:00:00+07:00" : value);
+    if (isNaN(t)) return "";
+    var d = new Date(t + VIETNAM_MS);
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(d.getUTCDate()) + "/" + two(d.getUTCMonth() + 1) + "/" + d.getUTCFullYear();
+  }
+
+  function daysUntil(isoDate) {
+    var today = Math.floor((Date.now() + VIETNAM_MS) / DAY_MS);
+    var due = Math.floor((Date.parse(isoDate + "T00:00:00Z")) / DAY_MS);
+    return due - today;
+  }
+
+  /* Snippets from the search API and Pagefind: escape everything, then bring back only <mark>. */
+  function markedText(html) {
+    var node = document.createElement("span");
+    var text = String(html || "").replace(/<(\/?)mark>/g, "\u0001$1\u0002").replace(/<[^>]*>/g, "");
+    var parser = document.createElement("textarea");
+    parser.innerHTML = text;  // decodes entities; a textarea never runs or renders markup
+    parser.value.split(/(\u0001\/?\u0002)/).reduce(function (inMark, part) {
+      if (part === "\u0001\u0002") return true;
+      if (part === "\u0001/\u0002") return false;
+      if (part) node.appendChild(inMark ? el("mark", { text: part }) : document.createTextNode(part));
+      return inMark;
+    }, false);
+    return node;
+  }
+
+  /* --- banners ------------------------------------------------------------------------------------------ */
+
+  var shown = {};
+  function alertOnce(key, message, link) {
+    if (shown[key]) return;
+    shown[key] = true;
+    var p = el("p", { class: "alert", text: message + " " });
+    if (link) p.appendChild(el("a", { href: link.href, text: link.text }));
+    $("alerts").appendChild(p);
+  }
+
+  function sessionExpired() {
+    alertOnce("expired", "Phiên đăng nhập đã hết. Những gì bạn đánh dấu vẫn được giữ trên máy.",
+      { href: "/dang-nhap/?het-phien=1&next=" + encodeURIComponent(location.pathname), text: "Đăng nhập lại" });
+  }
+
+  function setOffline(offline) {
+    $("offline").hidden = !offline;
+  }
+  window.addEventListener("online", function () { setOffline(false); });
+  window.addEventListener("offline", function () { setOffline(true); });
+  setOffline(navigator.onLine === false);
+
+  function refused(message) {
+    alertOnce("refused:" + message, message);
+  }
+
+  /* --- fetching ----------------------------------------------------------------------------------------- */
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (r.headers.get("X-Sotay-Offline")) setOffline(true);
+      if (r.status === 401 || r.status === 403) {
+        sessionExpired();
+        throw new Error("expired");
+      }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  /* One layer's feed, only if its manifest is signed by the province key and feed.json matches it. */
+  function layerFeed(layer) {
+    var base = "/" + layer + "/";
+    return fetch(base + "manifest.json", { credentials: "same-origin", cache: "no-cache" }).then(function (r) {
+      if (r.status === 404) return null;  // the layer has nothing published yet
+      if (r.status === 401) { sessionExpired(); return null; }
+      if (r.headers.get("X-Sotay-Refused")) throw verify.VerifyError(r.headers.get("X-Sotay-Refused"));
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      if (r.headers.get("X-Sotay-Offline")) setOffline(true);
+      var signature = r.headers.get("X-Sotay-Signature");
+      var signed = signature ? Promise.resolve(signature)
+        : fetch(base + "manifest.json.sig", { credentials: "same-origin", cache: "no-cache" }).then(function (s) {
+          if (!s.ok) throw verify.VerifyError("signature", "no signature");
+          return s.text();
+        });
+      return Promise.all([r.arrayBuffer(), signed]).then(function (parts) {
+        var offline = Boolean(r.headers.get("X-Sotay-Offline"));
+        return verify.checkManifest(layer, parts[0], parts[1], { allowExpired: offline });
+      }).then(function (manifest) {
+        if (!manifest.files["feed.json"]) return [];
+        return fetch(base + "feed.json", { credentials: "same-origin" }).then(function (f) {
+          if (f.headers.get("X-Sotay-Refused")) throw verify.VerifyError(f.headers.get("X-Sotay-Refused"));
+          if (!f.ok) throw new Error("HTTP " + f.status);
+          return f.arrayBuffer();
+        }).then(function (bytes) {
+          return verify.checkFile(manifest, "feed.json", bytes);
+        }).then(function (bytes) {
+          return JSON.parse(new TextDecoder("utf-8").decode(bytes)).map(function (entry) {
+            entry.href = base + entry.url;
+            entry.layer = layer;
+            return entry;
+          });
+        });
+      });
+    }).catch(function (error) {
+      if (verify.isVerifyError(error)) refused(error.message);
+      else if (navigator.onLine === false || error instanceof TypeError) setOffline(true);
+      return null;
+    });
+  }
+
+  var feedsPromise = null;
+  function allFeeds() {
+    if (!feedsPromise) {
+      feedsPromise = Promise.all(me.layers.map(layerFeed)).then(function (lists) {
+        var entries = [];
+        lists.forEach(function (list) { if (list) entries = entries.concat(list); });
+        entries.sort(function (a, b) { return Date.parse(b.published) - Date.parse(a.published) || b.id - a.id; });
+        return entries;
+      });
+    }
+    return feedsPromise;
+  }
+
+  var unreadPromise = null;
+  function unread() {
+    if (!unreadPromise) {
+      unreadPromise = getJSON("/api/unread?limit=200").then(function (data) {
+        var ids = {};
+        data.results.forEach(function (item) { ids[item.id] = item; });
+        return { items: data.results, ids: ids };
+      }, function () { return null; });
+    }
+    return unreadPromise;
+  }
+
+  /* --- rendering ---------------------------------------------------------------------------------------- */
+
+  function itemLink(entry, extra) {
+    var badges = el("span", { class: "badges" }, [
+      entry.level ? el("span", { class: "badge level-" + entry.level, text: LEVELS[entry.level] || entry.level }) : null,
+      entry.kind ? el("span", { class: "kind", text: KINDS[entry.kind] || entry.kind }) : null,
+      extra && extra.unread ? el("span", { class: "badge unread-mark", text: "Chưa đọc" }) : null,
+    ]);
+    var meta = [entry.published ? vnDate(entry.published) : "", entry.unit || ""].filter(Boolean).join(" · ");
+    return el("a", { class: "item", href: entry.href || entry.url }, [
+      badges,
+      el("span", { class: "title", text: entry.title }),
+      entry.snippet !== undefined ? el("span", { class: "summary" }, [markedText(entry.snippet)])
+        : entry.summary ? el("span", { class: "summary", text: entry.summary }) : null,
+      meta ? el("span", { class: "meta", text: meta }) : null,
+    ]);
+  }
+
+  function isRead(id, unreadIds) {
+    if (stored("read." + id) === "1") return true;
+    return unreadIds ? !unreadIds[id] : true;
+  }
+
+  function renderReminders(items) {
+    var box = $("reminders");
+    box.textContent = "";
+    var due = items.filter(function (item) {
+      if (!item.study_deadline || stored("read." + item.id) === "1") return false;
+      var days = daysUntil(item.study_deadline);
+      return days <= REMINDER_DAYS && days >= -OVERDUE_DAYS;
+    }).slice(0, 3);
+    if (!due.length) return;
+    box.appendChild(el("h2", { text: "Nhắc hạn học tập" }));
+    var list = el("ul");
+    due.forEach(function (item) {
+      var days = daysUntil(item.study_deadline);
+      var when = days < 0 ? "quá hạn " + -days + " ngày" : days === 0 ? "hôm nay là hạn cuối" : "còn " + days + " ngày";
+      list.appendChild(el("li", {}, [
+        el("a", { href: item.url }, [
+          el("span", { class: "title", text: item.title }),
+          el("span", { class: "due" + (days < 0 ? " overdue" : ""),
+            text: "Hạn " + vnDate(item.study_deadline) + ": " + when }),
+        ]),
+      ]));
+    });
+    box.appendChild(list);
+  }
+
+  function showHome() {
+    var status = $("feed-status");
+    return Promise.all([allFeeds(), unread()]).then(function (parts) {
+      var entries = parts[0];
+      var pending = parts[1];
+      var list = $("feed");
+      list.textContent = "";
+      entries.slice(0, FEED_LIMIT).forEach(function (entry) {
+        var unreadNow = pending ? !isRead(entry.id, pending.ids) : false;
+        list.appendChild(el("li", {}, [itemLink(entry, { unread: unreadNow })]));
+      });
+      if (pending) {
+        renderReminders(pending.items);
+        entries.forEach(function (entry) { if (!pending.ids[entry.id]) store("read." + entry.id, "1"); });
+      }
+      status.textContent = entries.length ? "" : navigator.onLine === false
+        ? "Chưa có bài nào được lưu trên máy. Hãy mở sổ tay khi có mạng." : "Chưa có bài viết nào.";
+      document.documentElement.setAttribute("data-sotay-ready", "home");
+    });
+  }
+
+  function showUnread() {
+    return Promise.all([unread(), allFeeds()]).then(function (parts) {
+      var pending = parts[0];
+      var list = $("unread");
+      list.textContent = "";
+      if (!pending) {
+        $("unread-status").textContent = "Chưa tải được danh sách. Hãy thử lại khi có mạng.";
+        return;
+      }
+      var byId = {};
+      parts[1].forEach(function (entry) { byId[entry.id] = entry; });
+      var items = pending.items.filter(function (item) { return stored("read." + item.id) !== "1"; });
+      items.forEach(function (item) {
+        var entry = Object.assign({}, byId[item.id] || {}, item, { href: item.url });
+        if (item.study_deadline) entry.summary = "Hạn học tập: " + vnDate(item.study_deadline);
+        entry.published = item.published || entry.published;
+        list.appendChild(el("li", {}, [itemLink(entry, { unread: true })]));
+      });
+      $("unread-status").textContent = items.length ? items.length + " bài chưa đọc xong." : "Bạn đã đọc hết các bài.";
+      document.documentElement.setAttribute("data-sotay-ready", "unread");
+    });
+  }
+
+  function showSaved() {
+    var server = getJSON("/api/saved").catch(function () { return null; });
+    return Promise.all([server, allFeeds()]).then(function (parts) {
+      var byId = {};
+      parts[1].forEach(function (entry) { byId[entry.id] = entry; });
+      var items = [];
+      var seen = {};
+      (parts[0] || []).forEach(function (item) {
+        if (stored("saved." + item.page) === "0") return;
+        store("saved." + item.page, "1");
+        seen[item.page] = true;
+        items.push(Object.assign({}, byId[item.page] || {}, { id: item.page, title: item.title, href: item.url }));
+      });
+      Object.keys(byId).forEach(function (id) {  // saved on this phone, not yet sent
+        if (!seen[id] && stored("saved." + id) === "1") items.push(byId[id]);
+      });
+      var list = $("saved");
+      list.textContent = "";
+      items.forEach(function (entry) { list.appendChild(el("li", {}, [itemLink(entry)])); });
+      $("saved-status").textContent = items.length ? ""
+        : "Chưa có bài nào. Bấm “Xem sau” trong một bài để lưu lại đọc sau.";
+      document.documentElement.setAttribute("data-sotay-ready", "saved");
+    });
+  }
+
+  /* --- search ------------------------------------------------------------------------------------------- */
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = el("script", { src: src });
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  var offlineIndex = null;
+  function searchOffline(q) {
+    if (!offlineIndex) {
+      offlineIndex = loadScript(window.SOTAY_ASSETS.fold)
+        .then(function () { return loadScript(window.SOTAY_ASSETS.search); })
+        .then(function () { return window.sotaySearch.open(me.layers.map(function (l) { return "/" + l + "/"; })); });
+      offlineIndex.catch(function () { offlineIndex = null; });
+    }
+    return offlineIndex.then(function (index) { return index.search(q); }).then(function (found) {
+      return Promise.all(found.results.slice(0, 20).map(function (r) {
+        return r.data().catch(function () { return null; });
+      }));
+    }).then(function (datas) {
+      return datas.filter(Boolean).map(function (d) {
+        return { title: (d.meta && d.meta.title) || d.url, url: d.url, snippet: d.excerpt || "" };
+      });
+    });
+  }
+
+  function runSearch(q) {
+    var status = $("search-status");
+    var list = $("results");
+    list.textContent = "";
+    if (!q) { status.textContent = ""; return Promise.resolve(); }
+    status.textContent = "Đang tìm…";
+    var online = fetch("/api/search?q=" + encodeURIComponent(q), { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401 || r.status === 403) { sessionExpired(); throw new Error("expired"); }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json().then(function (data) { return { results: data.results, offline: false }; });
+    });
+    return online.catch(function () {
+      return searchOffline(q).then(function (results) { return { results: results, offline: true }; });
+    }).then(function (answer) {
+      answer.results.forEach(function (r) { list.appendChild(el("li", {}, [itemLink(r)])); });
+      var n = answer.results.length;
+      status.textContent = (n ? n + " kết quả cho “" + q + "”." : "Không tìm thấy bài nào cho “" + q + "”.") +
+        (answer.offline ? " (Tìm trên các bài đã lưu trên máy.)" : "");
+      document.documentElement.setAttribute("data-sotay-ready", "search");
+    }, function () {
+      status.textContent = "Không tìm được: không có mạng và chưa có chỉ mục tìm kiếm trên máy.";
+    });
+  }
+
+  function showSearch() {
+    var form = $("search-form");
+    var input = $("q");
+    var q = new URLSearchParams(location.search).get("q") || "";
+    input.value = q;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var value = input.value.trim();
+      history.replaceState(null, "", "/tim-kiem/" + (value ? "?q=" + encodeURIComponent(value) : ""));
+      runSearch(value);
+    });
+    if (!q) input.focus();
+    return runSearch(q);
+  }
+
+  /* --- feedback ----------------------------------------------------------------------------------------- */
+
+  var FEEDBACK_STATUS = { open: "Đang xử lý", closed: "Đã đóng" };
+
+  function showFeedback() {
+    $("feedback-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = $("fb-body").value.trim();
+      if (!body) { $("fb-status").textContent = "Hãy viết nội dung góp ý."; return; }
+      outbox.feedback("report", body).then(function () {
+        $("fb-body").value = "";
+        $("fb-status").textContent = navigator.onLine === false
+          ? "Góp ý đã được lưu trên máy và sẽ tự gửi khi có mạng." : "Đang gửi góp ý…";
+      });
+    });
+    window.addEventListener("sotay-outbox", function (event) {
+      var d = event.detail || {};
+      if (d.kind === "feedback" && d.state === "sent") {
+        $("fb-status").textContent = "Đã gửi góp ý tới cấp ủy.";
+        listFeedback();
+      }
+      if (d.kind === "feedback" && d.state === "refused") $("fb-status").textContent = d.message;
+    });
+    return listFeedback();
+  }
+
+  function listFeedback() {
+    return getJSON("/api/feedback").then(function (items) {
+      var list = $("feedback-list");
+      list.textContent = "";
+      items.forEach(function (item) {
+        var replies = (item.replies || []).map(function (reply) {
+          return el("p", { class: "summary", text: reply.author.full_name + ": " + reply.body });
+        });
+        list.appendChild(el("li", { class: "item" }, [
+          el("span", { class: "meta", text: vnDate(item.created) + " · " + (FEEDBACK_STATUS[item.status] || item.status) }),
+          el("p", { text: item.body }),
+        ].concat(replies)));
+      });
+      document.documentElement.setAttribute("data-sotay-ready", "feedback");
+    }, function () { /* offline or expired: already said in a banner */ });
+  }
+
+  /* --- chrome: who, tabs, display toggles, outbox status, service worker -------------------------------- */
+
+  function setupChrome() {
+    var unit = me.units.length ? me.units[me.units.length - 1].name : "";
+    $("who").textContent = me.full_name + (unit ? " · " + unit : "");
+    var previous = stored("user");
+    if (previous && previous !== me.username) {
+      Object.keys(localStorage).forEach(function (k) {
+        if (/^sotay\.(read|opened|listened|saved|position)\./.test(k)) localStorage.removeItem(k);
+      });
+    }
+    store("user", me.username);
+    Array.prototype.forEach.call(document.querySelectorAll(".tabs a"), function (a) {
+      if (a.getAttribute("data-view") === view) a.setAttribute("aria-current", "page");
+    });
+    $("view-" + view).hidden = false;
+    var html = document.documentElement;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-toggle]"), function (button) {
+      var name = button.getAttribute("data-toggle");
+      var cls = "sotay-" + name;
+      button.setAttribute("aria-pressed", String(html.classList.contains(cls)));
+      button.addEventListener("click", function () {
+        var on = !html.classList.contains(cls);
+        html.classList.toggle(cls, on);
+        button.setAttribute("aria-pressed", String(on));
+        store(name, on ? "1" : "0");
+      });
+    });
+    window.addEventListener("sotay-outbox", function (event) {
+      var d = event.detail || {};
+      var line = $("outbox");
+      if (d.state === "expired") { sessionExpired(); line.textContent = d.message; }
+      else if (d.pending) line.textContent = d.pending + " mục đang chờ gửi" + (d.state === "offline" ? " khi có mạng." : "…");
+      else if (d.state === "sent") line.textContent = "";
+    });
+    $("logout").addEventListener("submit", function (event) {
+      var form = this;
+      if (form.sotaySending) return;
+      event.preventDefault();
+      form.sotaySending = true;
+      var wait = new Promise(function (resolve) { setTimeout(resolve, 3000); });
+      Promise.race([outbox.flush(), wait]).then(function () { form.submit(); });
+    });
+  }
+
+  function startServiceWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "sotay-refused") refused(data.message);
+    });
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      // Keep each layer's feed, search index and theme for offline use, once the first view is done.
+      setTimeout(function () {
+        if (registration.active && navigator.onLine !== false) {
+          registration.active.postMessage({ type: "hold", layers: me.layers });
+        }
+      }, 3000);
+    }).catch(function () { /* the reader still works online */ });
+  }
+
+  setupChrome();
+  var views = { home: showHome, search: showSearch, unread: showUnread, saved: showSaved, feedback: showFeedback };
+  Promise.resolve(views[view]()).then(function () {
+    if (document.readyState === "complete") startServiceWorker();
+    else window.addEventListener("load", startServiceWorker);
+  });
+})();

@@ -1,0 +1,464 @@
+/* The reader's service worker: the shell opens offline, and layer files are served only when they match
+   their layer's signed manifest.
+
+   Served at /sw.js by cms.reader.views.service_worker, which prepends SOTAY_VERSION, SOTAY_PRECACHE,
+   SOTAY_SHELL_ROUTES and SOTAY_IMPORTS.
+
+   Caches:
+     sotay-shell-<version>  the shell's CSS, scripts and icons (precached; replaced when the version changes)
+     sotay-blobs            layer files by sha256: a file shared by layers (the theme, Pagefind's code) is
+                            stored once; a new manifest version only fetches files whose hash changed
+     sotay-data             verified manifests with their signatures, the shell page, last API answers
+
+   Layer files are answered from sotay-blobs when the current manifest lists their hash, otherwise fetched,
+   hashed and checked before they are stored or shown. A file that does not match is refused with a
+   Vietnamese message, and open pages are told (message "sotay-refused"). */
+"use strict";
+
+importScripts.apply(self, SOTAY_IMPORTS);
+
+var SHELL_CACHE = "sotay-shell-" + SOTAY_VERSION;
+var BLOBS = "sotay-blobs";
+var DATA = "sotay-data";
+var SHELL_KEY = "/__sotay/shell";
+var MANIFEST_FRESH_MS = 5 * 60 * 1000;
+var NETWORK_TIMEOUT_MS = 10000;
+var HOLD_BUDGET_BYTES = 3 * 1024 * 1024;
+var API_KEPT = ["/api/me", "/api/unread", "/api/saved", "/api/feedback"];
+var verify = self.sotayVerify;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then(function (cache) {
+      var assets = SOTAY_PRECACHE.filter(function (url) { return url !== "/"; });
+      return cache.addAll(assets).then(function () { return keepShellPage(); });
+    }).then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("sotay-shell-") === 0 && name !== SHELL_CACHE;
+      }).map(function (name) { return caches.delete(name); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "logout") {
+    layers = {};
+    event.waitUntil(Promise.all([caches.delete(DATA), caches.delete(BLOBS)]).then(function () {
+      if (event.source) event.source.postMessage({ type: "sotay-cleared" });
+    }));
+  } else if (data.type === "hold" && Array.isArray(data.layers)) {
+    event.waitUntil(hold(data.layers).catch(function () { /* tried again on the next visit */ }));
+  }
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  var path = url.pathname;
+  if (path.indexOf("/u/") === 0) {
+    event.respondWith(layerRequest(event, url));
+  } else if (request.mode === "navigate" && SOTAY_SHELL_ROUTES.indexOf(path) >= 0) {
+    event.respondWith(shellPage(request));
+  } else if (path.indexOf("/static/") === 0 || path.indexOf("/r/") === 0 || path === "/manifest.webmanifest") {
+    event.respondWith(cacheFirst(request));
+  } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+/* --- network helpers ------------------------------------------------------------------------------------ */
+
+function timedFetch(request, init) {
+  var controller = typeof AbortController === "function" ? new AbortController() : null;
+  var options = Object.assign({ credentials: "same-origin" }, init || {});
+  if (controller) options.signal = controller.signal;
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () {
+      if (controller) controller.abort();
+      reject(new Error("timeout"));
+    }, NETWORK_TIMEOUT_MS);
+    fetch(request, options).then(
+      function (response) { clearTimeout(timer); resolve(response); },
+      function (error) { clearTimeout(timer); reject(error); }
+    );
+  });
+}
+
+function withHeaders(response, extra) {
+  var headers = new Headers(response.headers);
+  Object.keys(extra).forEach(function (name) { headers.set(name, extra[name]); });
+  return response.blob().then(function (body) {
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
+  });
+}
+
+function page(status, title, message, extra) {
+  var html = '<!doctype html><html lang="vi"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + title + "</title>" +
+    "<style>body{font:18px/1.6 system-ui,sans-serif;margin:0;padding:1em;color:#111}" +
+    "h1{font-size:1.4em;color:#b71c1c}a{display:inline-block;min-height:48px;line-height:48px;color:#0d47a1}" +
+    "</style></head><body><main><h1>" + title + '</h1><p role="alert">' + message + "</p>" +
+    '<p><a href="/">Về trang chủ sổ tay</a></p></main></body></html>';
+  var headers = Object.assign({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }, extra);
+  return new Response(html, { status: status, headers: headers });
+}
+
+function offlineAnswer(request) {
+  var title = "Chưa có trên máy";
+  var message = "Bạn đang ngoại tuyến và nội dung này chưa được lưu trên máy. Hãy mở lại khi có mạng.";
+  if (request.mode === "navigate") return page(503, title, message, { "X-Sotay-Offline": "1" });
+  return new Response(JSON.stringify({ detail: message, offline: true }), {
+    status: 503,
+    headers: { "Content-Type": "application/json; charset=utf-8", "X-Sotay-Offline": "1" },
+  });
+}
+
+function refusal(request, error) {
+  var message = error.message;
+  tell({ type: "sotay-refused", code: error.code, url: request.url, message: message });
+  if (request.mode === "navigate") {
+    return page(422, "Nội dung bị từ chối", message, { "X-Sotay-Refused": error.code });
+  }
+  return new Response(JSON.stringify({ detail: message, refused: error.code }), {
+    status: 422,
+    headers: { "Content-Type": "application/json; charset=utf-8", "X-Sotay-Refused": error.code },
+  });
+}
+
+function tell(message) {
+  self.clients.matchAll({ includeUncontrolled: true }).then(function (clients) {
+    clients.forEach(function (client) { client.postMessage(message); });
+  });
+}
+
+/* --- shell, static files, API ---------------------------------------------------------------------------- */
+
+function keepShellPage() {
+  return fetch("/", { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+    if (response.status === 200 && response.type === "basic") {
+      return caches.open(DATA).then(function (cache) { return cache.put(SHELL_KEY, response); });
+    }
+    return undefined;
+  }).catch(function () { /* kept at the next online visit */ });
+}
+
+function shellPage(request) {
+  return timedFetch(request).then(function (response) {
+    if (response.status === 200 && response.type === "basic") {
+      var copy = response.clone();
+      caches.open(DATA).then(function (cache) { cache.put(SHELL_KEY, copy); });
+    }
+    return response;  // a redirect to the login page when the session has expired
+  }, function () {
+    return caches.open(DATA).then(function (cache) { return cache.match(SHELL_KEY); }).then(function (kept) {
+      return kept || offlineAnswer(request);
+    });
+  });
+}
+
+function cacheFirst(request) {
+  return caches.open(SHELL_CACHE).then(function (cache) {
+    return cache.match(request).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (response) {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      });
+    });
+  }).catch(function () { return offlineAnswer(request); });
+}
+
+function networkFirst(request) {
+  return timedFetch(request).then(function (response) {
+    if (response.ok) {
+      var copy = response.clone();
+      caches.open(DATA).then(function (cache) { cache.put(request, copy); });
+    }
+    return response;
+  }, function () {
+    return caches.open(DATA).then(function (cache) { return cache.match(request); }).then(function (kept) {
+      return kept ? withHeaders(kept, { "X-Sotay-Offline": "1" }) : offlineAnswer(request);
+    });
+  });
+}
+
+/* --- layers ---------------------------------------------------------------------------------------------- */
+
+var layers = {};  // layer prefix -> {manifest, text, signature, highest, checkedAt}
+var refreshing = {};
+
+function manifestKey(layer) { return "/__sotay/manifest/" + layer; }
+function blobKey(sha) { return "/__sotay/blob/" + sha; }
+
+function storedLayer(layer) {
+  if (layers[layer]) return Promise.resolve(layers[layer]);
+  return caches.open(DATA).then(function (cache) { return cache.match(manifestKey(layer)); }).then(function (hit) {
+    if (!hit) return null;
+    return hit.json().then(function (saved) {
+      if (layers[layer]) return layers[layer];
+      saved.manifest = JSON.parse(saved.text);
+      saved.checkedAt = 0;  // refreshed at the next online request
+      layers[layer] = saved;
+      return saved;
+    });
+  });
+}
+
+/* Fetch the layer's manifest and signature, check them and keep them; resolves with the layer's state,
+   rejects with a VerifyError, a network error, or {status, response} for HTTP errors (401/403/404). */
+function refreshManifest(layer) {
+  if (refreshing[layer]) return refreshing[layer];
+  var base = "/" + layer + "/";
+  var job = storedLayer(layer).then(function (known) {
+    return Promise.all([
+      timedFetch(base + "manifest.json", { cache: "no-cache" }),
+      timedFetch(base + "manifest.json.sig", { cache: "no-cache" }),
+    ]).then(function (answers) {
+      var bad = answers[0].ok ? answers[1] : answers[0];
+      if (!answers[0].ok || !answers[1].ok) throw { status: bad.status, response: bad };
+      return Promise.all([answers[0].arrayBuffer(), answers[1].text()]);
+    }).then(function (parts) {
+      var highest = known ? known.highest : 0;
+      return verify.checkManifest(layer, parts[0], parts[1], { minVersion: highest }).then(function (manifest) {
+        var state = {
+          manifest: manifest,
+          text: new TextDecoder("utf-8").decode(parts[0]),
+          signature: parts[1].trim(),
+          highest: Math.max(highest, manifest.version),
+          checkedAt: Date.now(),
+        };
+        layers[layer] = state;
+        var saved = JSON.stringify({ text: state.text, signature: state.signature, highest: state.highest });
+        return caches.open(DATA).then(function (cache) {
+          return cache.put(manifestKey(layer), new Response(saved, { headers: { "Content-Type": "application/json" } }));
+        }).then(function () {
+          if (!known || known.manifest.version !== manifest.version) collectGarbage();
+          return state;
+        });
+      });
+    });
+  });
+  refreshing[layer] = job;
+  var done = function () { delete refreshing[layer]; };
+  job.then(done, done);
+  return job;
+}
+
+function manifestAnswer(state, extra) {
+  var headers = Object.assign({
+    "Content-Type": "application/json; charset=utf-8",
+    "X-Sotay-Signature": state.signature,
+    "X-Sotay-Verified": "1",
+  }, extra || {});
+  return new Response(state.text, { status: 200, headers: headers });
+}
+
+function manifestRequest(request, layer) {
+  return refreshManifest(layer).then(function (state) { return manifestAnswer(state); }, function (error) {
+    if (verify.isVerifyError(error)) {
+      if (error.code === "rollback" && layers[layer]) return manifestAnswer(layers[layer]);
+      return refusal(request, error);
+    }
+    if (error && error.response) return error.response;
+    return storedLayer(layer).then(function (state) {
+      return state ? manifestAnswer(state, { "X-Sotay-Offline": "1" }) : offlineAnswer(request);
+    });
+  });
+}
+
+function signatureRequest(request, layer) {
+  return storedLayer(layer).then(function (state) {
+    if (state && Date.now() - state.checkedAt < MANIFEST_FRESH_MS) {
+      return new Response(state.signature, { headers: { "Content-Type": "text/plain" } });
+    }
+    return timedFetch(request).catch(function () {
+      return state ? new Response(state.signature, { headers: { "Content-Type": "text/plain" } })
+        : offlineAnswer(request);
+    });
+  });
+}
+
+function layerRequest(event, url) {
+  var request = event.request;
+  var where = verify.splitLayerPath(url.pathname);
+  if (!where) return fetch(request);
+  if (where.rel === "manifest.json") return manifestRequest(request, where.layer);
+  if (where.rel === "manifest.json.sig") return signatureRequest(request, where.layer);
+  return storedLayer(where.layer).then(function (state) {
+    if (state && Date.now() - state.checkedAt < MANIFEST_FRESH_MS) return state;
+    var fresh = refreshManifest(where.layer);
+    if (state) {
+      event.waitUntil(fresh.catch(function () { /* keep using the stored manifest */ }));
+      return state;
+    }
+    return fresh;
+  }).then(function (state) {
+    return layerFile(event, where, state, false);
+  }, function (error) {
+    if (verify.isVerifyError(error)) return refusal(request, error);
+    // No manifest for this member (expired session, another unit's layer, no such layer): the server's own
+    // answer for the file itself, so a login redirect or the gate's 403 reaches the page unchanged.
+    if (error && error.response) return fetch(request).catch(function () { return offlineAnswer(request); });
+    return offlineAnswer(request);
+  });
+}
+
+function layerFile(event, where, state, retried) {
+  var request = event.request;
+  var entry = state.manifest.files[where.rel];
+  if (!entry) {
+    return timedFetch(request).then(function (response) {
+      // Files the manifest does not list are not part of the signed layer: only errors pass through.
+      return response.ok ? refusal(request, verify.VerifyError("missing", where.rel)) : response;
+    }, function () { return offlineAnswer(request); });
+  }
+  return caches.open(BLOBS).then(function (blobs) {
+    return blobs.match(blobKey(entry.sha256)).then(function (hit) {
+      if (hit) return answerFromBlob(hit, request);
+      return timedFetch(request.url, { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) return response;
+        if (/^audio\//.test(response.headers.get("Content-Type") || "") && response.body && response.body.tee) {
+          return streamAndKeep(event, response, entry, blobs, where);
+        }
+        return response.arrayBuffer().then(function (bytes) {
+          return verify.checkFile(state.manifest, where.rel, bytes).then(function () {
+            var type = response.headers.get("Content-Type") || "application/octet-stream";
+            blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
+            return new Response(bytes, { status: 200, headers: { "Content-Type": type, "X-Sotay-Verified": "1" } });
+          }, function (error) {
+            if (retried) throw error;
+            // Perhaps the layer was published again since our manifest: check against the newest one.
+            return refreshManifest(where.layer).then(function (newer) {
+              if (newer.manifest.version === state.manifest.version) throw error;
+              return layerFile(event, where, newer, true);
+            });
+          });
+        });
+      }, function () { return offlineAnswer(request); });
+    });
+  }).catch(function (error) {
+    if (verify.isVerifyError(error)) return refusal(request, error);
+    return offlineAnswer(request);
+  });
+}
+
+/* Audio plays while it downloads; the second branch is hashed and kept only if it matches the manifest. */
+function streamAndKeep(event, response, entry, blobs, where) {
+  var branches = response.body.tee();
+  var type = response.headers.get("Content-Type");
+  event.waitUntil(new Response(branches[1]).arrayBuffer().then(function (bytes) {
+    return verify.sha256(bytes).then(function (digest) {
+      if (digest === entry.sha256 && bytes.byteLength === entry.length) {
+        return blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
+      }
+      tell({ type: "sotay-refused", code: "hash", url: response.url, message: verify.messages.hash });
+      return undefined;
+    });
+  }).catch(function () { /* an interrupted download is simply not kept */ }));
+  return new Response(branches[0], { status: 200, headers: { "Content-Type": type, "X-Sotay-Streamed": where.rel } });
+}
+
+/* The audio element asks for byte ranges; a kept file answers them itself. */
+function answerFromBlob(hit, request) {
+  var range = request.headers.get("Range");
+  if (!range) return withHeaders(hit, { "X-Sotay-Verified": "1", "X-Sotay-Cached": "1" });
+  return hit.arrayBuffer().then(function (bytes) {
+    var match = /bytes=(\d*)-(\d*)/.exec(range);
+    var size = bytes.byteLength;
+    var start = match && match[1] ? Number(match[1]) : 0;
+    var end = match && match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+    if (match && !match[1] && match[2]) {  // "bytes=-500": the last 500 bytes
+      start = Math.max(0, size - Number(match[2]));
+      end = size - 1;
+    }
+    if (start >= size) {
+      return new Response("", { status: 416, headers: { "Content-Range": "bytes */" + size } });
+    }
+    return new Response(bytes.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        "Content-Type": hit.headers.get("Content-Type") || "application/octet-stream",
+        "Content-Range": "bytes " + start + "-" + end + "/" + size,
+        "Content-Length": String(end - start + 1),
+        "X-Sotay-Cached": "1",
+      },
+    });
+  });
+}
+
+/* Keep what a member needs to search and read a layer offline: its feed, search index and theme files,
+   within a budget per layer so a huge layer does not eat a cheap phone's data plan. */
+function hold(prefixes) {
+  return prefixes.reduce(function (previous, layer) {
+    return previous.then(function () {
+      return refreshManifest(layer).then(function (state) { return holdLayer(layer, state); }, function () {});
+    });
+  }, Promise.resolve());
+}
+
+function holdLayer(layer, state) {
+  var files = state.manifest.files;
+  var wanted = Object.keys(files).filter(function (rel) {
+    return rel === "feed.json" || rel === "search.json" || rel.indexOf("pagefind-") === 0 ||
+      rel.indexOf("assets/") === 0;
+  });
+  var total = wanted.reduce(function (sum, rel) { return sum + files[rel].length; }, 0);
+  if (total > HOLD_BUDGET_BYTES) {
+    wanted = wanted.filter(function (rel) { return rel.indexOf("pagefind-") !== 0; });
+  }
+  return caches.open(BLOBS).then(function (blobs) {
+    return wanted.reduce(function (previous, rel) {
+      return previous.then(function () {
+        var entry = files[rel];
+        return blobs.match(blobKey(entry.sha256)).then(function (hit) {
+          if (hit) return undefined;
+          return timedFetch("/" + layer + "/" + rel).then(function (response) {
+            if (!response.ok) return undefined;
+            var type = response.headers.get("Content-Type") || "application/octet-stream";
+            return response.arrayBuffer().then(function (bytes) {
+              return verify.checkFile(state.manifest, rel, bytes).then(function () {
+                return blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
+              });
+            });
+          }).catch(function () { /* skipped; fetched when opened */ });
+        });
+      });
+    }, Promise.resolve());
+  });
+}
+
+/* Drop kept files that no kept manifest lists any more. */
+var collecting = null;
+function collectGarbage() {
+  if (collecting) return collecting;
+  collecting = caches.open(DATA).then(function (data) {
+    return data.keys().then(function (requests) {
+      var prefix = self.location.origin + "/__sotay/manifest/";
+      var names = requests.map(function (r) { return r.url; }).filter(function (u) { return u.indexOf(prefix) === 0; });
+      return Promise.all(names.map(function (u) { return storedLayer(u.slice(prefix.length)); }));
+    });
+  }).then(function (states) {
+    var live = {};
+    states.forEach(function (state) {
+      if (!state) return;
+      Object.keys(state.manifest.files).forEach(function (rel) { live[state.manifest.files[rel].sha256] = true; });
+    });
+    return caches.open(BLOBS).then(function (blobs) {
+      return blobs.keys().then(function (requests) {
+        return Promise.all(requests.filter(function (r) {
+          return !live[r.url.slice(r.url.lastIndexOf("/") + 1)];
+        }).map(function (r) { return blobs.delete(r); }));
+      });
+    });
+  }).catch(function () {}).then(function () { collecting = null; });
+  return collecting;
+}
