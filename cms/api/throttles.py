@@ -8,6 +8,8 @@ production with several workers that cache must be shared (database or Redis cac
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import caches
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
@@ -31,7 +33,11 @@ class FailureThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str | None:
         ident = self.identity(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident} if ident else None
+        if not ident:
+            return None
+        # Usernames are whatever was typed: hash them into a key every cache backend accepts.
+        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
     def throttle_success(self) -> bool:
         return True  # checking does not count; only failures do
@@ -77,7 +83,8 @@ class ResetAddressThrottle(FailureThrottle):
     scope = "login_ip"
 
     def identity(self, request) -> str | None:
-        return "reset:" + self.get_ident(request)
+        ident = self.get_ident(request)
+        return f"reset:{ident}" if ident else None
 
 
 class ReceiptsThrottle(ScopedRateThrottle):

@@ -1,0 +1,103 @@
+"""The access matrix: every role at every level tries every layer, page and feedback thread of every unit.
+
+The expected answer is stated here again from the rule in DESIGN.md, independently of the code under test:
+a member reads layer (U, t) iff U is their unit or above it, and t is `all` or they sit on a committee.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from cms.api import search_index
+from cms.api.models import Feedback
+from site_builder.export import export_layer
+from site_builder.model import LayerId
+from tests.factories import MEMBERS, UNITS, publish
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
+COMMITTEE = {"committee", "secretary"}
+
+
+def chain(code: str) -> list[str]:
+    parents = {c: p for c, p, _level, _name in UNITS}
+    result = [code]
+    while parents[result[0]]:
+        result.insert(0, parents[result[0]])
+    return result
+
+
+def may_read(username: str, unit: str, tier: str) -> bool:
+    _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
+    return unit in chain(home) and (tier == "all" or role in COMMITTEE)
+
+
+@pytest.fixture
+def world(tree, search_dir):
+    """One page in every layer (each with the shared word "bimat"), indexed; one feedback from every member."""
+    pages = {}
+    for code, *_rest in UNITS:
+        for tier in ("all", "committee"):
+            pages[(code, tier)] = publish(tree[code], f"Bài {code} {tier}", tier=tier,
+                                          body=f"<p>Tài liệu bimat của {code} dành cho {tier}.</p>")
+    for code, *_rest in UNITS:
+        for tier in ("all", "committee"):
+            layer = LayerId(tuple(tree[code].code_path.split("/")), tier)
+            search_index.update_layer(layer, export_layer(layer))
+    feedback = {
+        username: Feedback.objects.create(kind="report", member=tree[username], unit=tree[username].unit,
+                                          body=f"Kiến nghị của {username}")
+        for username, *_rest in MEMBERS
+    }
+    return pages, feedback
+
+
+def layer_path(tree, code: str, tier: str, rest: str = "index.html") -> str:
+    return f"/u/{tree[code].code_path}/{tier}/{rest}"
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
+    pages, feedback = world
+    client = as_member(username)
+    readable = {key for key in pages if may_read(username, *key)}
+    assert readable, "every member reads at least the province layer"
+
+    for (code, tier), page in pages.items():
+        allowed = (code, tier) in readable
+        for rest in ("index.html", f"a/{page.pk}/", "search/pagefind-entry.json", "audio/x.opus", "manifest.json"):
+            status = client.get("/api/access", {"path": layer_path(tree, code, tier, rest)}).status_code
+            assert status == (200 if allowed else 403), (username, code, tier, rest)
+        receipt = {"client_id": str(uuid.uuid4()), "page": page.pk, "event": "opened", "client_time": NOW}
+        status = client.post("/api/receipts", {"events": [receipt]}, format="json").status_code
+        assert status == (200 if allowed else 403), (username, code, tier, "receipt")
+        status = client.post("/api/saved", {"page": page.pk}, format="json").status_code
+        assert status == (201 if allowed else 400), (username, code, tier, "saved")
+        report = client.get(f"/api/reports/pages/{page.pk}")
+        role = tree[username].role
+        assert report.status_code == (200 if allowed and role in COMMITTEE else 403), (username, code, tier)
+        if report.status_code == 200:
+            own_subtree = {c for c, *_r in UNITS if tree[username].unit.code in chain(c)}
+            assert {row["code"] for row in report.json()["units"]} == own_subtree
+            assert {m["username"] for m in report.json()["unread"]} <= {
+                m[0] for m in MEMBERS if m[1] == tree[username].unit.code}
+
+    found = client.get("/api/search", {"q": "bimat", "limit": 50}).json()["results"]
+    assert {tuple(r["title"].split()[1:]) for r in found} == readable
+    assert {r["url"].split("/a/")[0] for r in found} == {f"/u/{tree[c].code_path}/{t}" for c, t in readable}
+    unread = {r["id"] for r in client.get("/api/unread", {"limit": 500}).json()["results"]}
+    assert unread <= {pages[key].pk for key in readable}
+    saved = {item["page"] for item in client.get("/api/saved").json()}
+    assert saved == {pages[key].pk for key in readable}
+
+    member = tree[username]
+    expected = {
+        f.pk for owner, f in feedback.items()
+        if owner == username or (member.role in COMMITTEE and f.unit_id == member.unit_id)
+    }
+    assert {f["id"] for f in client.get("/api/feedback").json()} == expected
+    for f in feedback.values():
+        assert client.get(f"/api/feedback/{f.pk}").status_code == (200 if f.pk in expected else 404)
