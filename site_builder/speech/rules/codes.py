@@ -135,9 +135,7 @@ KIND_WORDS = (
     "giấy mời",
 )
 # "Chương trình hành động số 20-CTr/TU": a few words may stand between the kind and "số".
-_NAMED_BEFORE = re.compile(
-    r"(?:" + "|".join(KIND_WORDS) + r")(?:(?:\s+\w+){0,3}\s+(?P<so>số))?\s*$", re.IGNORECASE
-)
+_NAMED_BEFORE = re.compile(r"(?:" + "|".join(KIND_WORDS) + r")(?:(?:\s+\w+){0,3}\s+(?P<so>số))?\s*$", re.IGNORECASE)
 # "09-NQ/TU ngày 26/01/2022 của Ban Thường vụ Tỉnh ủy" names the issuer itself: do not say it twice.
 _ISSUER_FOLLOWS = re.compile(r"\s*,?\s*(?:ngày\s+[\d/.-]+\s*,?\s*)?của\b", re.IGNORECASE)
 _KIND = "|".join(sorted((re.escape(k) for k in KINDS), key=len, reverse=True))

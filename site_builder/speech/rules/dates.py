@@ -59,7 +59,7 @@ def _press_date(match: re.Match[str]) -> str:
 
 
 def _descending_pair(match: re.Match[str]) -> str:
-    """"30-4" cannot be a range (ranges go up), so it is the thirtieth of April."""
+    """A pair such as "30-4" cannot be a range (ranges go up), so it is the thirtieth of April."""
     day, month = int(match["d"]), int(match["m"])
     if day <= month or not _is_date(day, month):
         return match.group(0)
