@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from deploy.filetypes import extension
 from site_builder.model import LayerId
+from site_builder.signing import signature_valid
 
 HEAD = "manifest.json"
 SIG = "manifest.json.sig"
@@ -110,8 +110,5 @@ def load_public_key(key: Ed25519PublicKey | bytes | str | Path) -> Ed25519Public
 
 
 def signature_ok(raw: bytes, sig_b64: bytes, public_key: Ed25519PublicKey) -> bool:
-    try:
-        public_key.verify(base64.b64decode(sig_b64.strip(), validate=True), raw)
-    except (InvalidSignature, binascii.Error, ValueError):
-        return False
-    return True
+    """The builder's own check: a base64 Ed25519 signature of exactly these manifest bytes."""
+    return signature_valid(raw, sig_b64, public_key)

@@ -1,21 +1,20 @@
 """`sotay verify s3://bucket/[prefix/]u/<unit path>/<tier>`: download a published layer and check it.
 
-The check is the reader's: the head manifest's signature, its expiry, no rollback below a version the caller
-already trusts, and every file's length and SHA-256. The layer is rebuilt as a directory on the way, so the
-same download serves as an offline copy of the layer (`--out DIR`).
+The layer's head version is downloaded as a directory, laid out as the builder lays out a layer, and checked by
+the builder's own verifier (site_builder.verify): signature, expiry, no rollback below a version the caller
+already trusts, every file's length and SHA-256. The same download serves as an offline copy (`--out DIR`).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from deploy import layout
 from deploy.layout import Manifest, ManifestError
 from deploy.stores import S3Store, Store
 from site_builder.model import LayerId
+from site_builder.verify import DirSource, Problem, SeenVersions, verify_source
 
 
 def parse_s3_url(url: str) -> tuple[str, str, str]:
@@ -42,8 +42,8 @@ def parse_s3_url(url: str) -> tuple[str, str, str]:
 
 def verify_s3(url: str, public_key: Ed25519PublicKey | bytes | str | Path, *, endpoint_url: str | None = None,
               region: str | None = None, min_version: int | None = None, now: datetime | None = None,
-              out_dir: Path | None = None, store: Store | None = None) -> list[str]:
-    """Problems found with the layer at `url`; an empty list means it is whole and genuine."""
+              out_dir: Path | None = None, store: Store | None = None) -> list[Problem]:
+    """Problems found with the layer at `url` (the builder's `Problem`s); empty when it is whole and genuine."""
     bucket, prefix, layer = parse_s3_url(url)
     if store is None:
         store = S3Store(bucket, region=region, endpoint_url=endpoint_url, prefix=prefix)
@@ -52,64 +52,48 @@ def verify_s3(url: str, public_key: Ed25519PublicKey | bytes | str | Path, *, en
 
 
 def verify_store_layer(store: Store, layer: str, public_key: Ed25519PublicKey, *, min_version: int | None = None,
-                       now: datetime | None = None, out_dir: Path | None = None) -> list[str]:
+                       now: datetime | None = None, out_dir: Path | None = None) -> list[Problem]:
+    """Download the layer's current version as a directory, then run the reader's checks on it."""
+    with tempfile.TemporaryDirectory(prefix="sotay-verify-") as tmp:
+        target = Path(out_dir) if out_dir else Path(tmp) / layer
+        if not download_layer(store, layer, target):
+            return [Problem("no_manifest", layer, layout.HEAD)]
+        seen = SeenVersions(None)
+        if min_version is not None:
+            seen.versions[layer] = min_version
+        return verify_source(DirSource(target), public_key, layer=layer, seen=seen, now=now)
+
+
+def download_layer(store: Store, layer: str, target: Path) -> bool:
+    """Write the layer's head version into `target` as the builder lays a layer out; False if unpublished.
+
+    Files are written as stored, right or wrong: judging them is the verifier's job. A missing blob is left
+    out, so it shows up as a missing file.
+    """
     raw = store.get(layout.head_key(layer))
     if raw is None:
-        return [f"{layer}: chưa được phát hành (không có manifest.json)"]
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    (target / layout.HEAD).write_bytes(raw)
     try:
         manifest = Manifest.parse(raw)
-    except ManifestError as exc:
-        return [f"{layer}: {exc}"]
+    except ManifestError:
+        return True  # the verifier reports the broken manifest
     sig = store.get(layout.manifest_key(layer, manifest.version) + ".sig")
-    problems = list(_check_manifest(layer, manifest, sig, public_key, min_version, now or datetime.now(UTC)))
-    if problems:
-        return problems  # an unsigned manifest says nothing about which files are right
+    if sig is not None:
+        (target / layout.SIG).write_bytes(sig)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(out_dir) if out_dir else Path(tmp)
-        target.mkdir(parents=True, exist_ok=True)
+    def fetch(item: tuple[str, dict[str, Any]]) -> None:
+        path, entry = item
+        data = store.get(layout.blob_key(layer, path, entry["sha256"]))
+        if data is not None:
+            dest = target / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
 
-        def fetch(item: tuple[str, dict[str, Any]]) -> str | None:
-            return _fetch_file(store, layer, item[0], item[1], target)
-
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            problems += [p for p in pool.map(fetch, sorted(manifest.files.items())) if p]
-        (target / layout.HEAD).write_bytes(raw)
-        (target / layout.SIG).write_bytes(sig or b"")
-    return problems
-
-
-def _check_manifest(layer: str, manifest: Manifest, sig: bytes | None, key: Ed25519PublicKey,
-                    min_version: int | None, now: datetime) -> Iterator[str]:
-    if sig is None:
-        yield f"{layer}: thiếu chữ ký của phiên bản {manifest.version}"
-    elif not layout.signature_ok(manifest.raw, sig, key):
-        yield f"{layer}: chữ ký manifest không hợp lệ"
-    if manifest.layer != layer:
-        yield f"{layer}: manifest thuộc lớp khác ({manifest.layer})"
-    if min_version is not None and manifest.version < min_version:
-        yield f"{layer}: phiên bản {manifest.version} cũ hơn phiên bản đã biết {min_version} (quay lui)"
-    try:
-        expires = datetime.fromisoformat(manifest.expires)
-    except ValueError:
-        yield f"{layer}: manifest không có hạn dùng hợp lệ"
-        return
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
-    if expires < now:
-        yield f"{layer}: manifest đã hết hạn lúc {manifest.expires}"
-
-
-def _fetch_file(store: Store, layer: str, path: str, entry: dict[str, Any], target: Path) -> str | None:
-    data = store.get(layout.blob_key(layer, path, entry["sha256"]))
-    if data is None:
-        return f"{layer}/{path}: thiếu tệp"
-    if len(data) != entry["length"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        return f"{layer}/{path}: nội dung khác với manifest"
-    dest = target / path
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(data)
-    return None
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(fetch, sorted(manifest.files.items())))
+    return True
 
 
 def main(argv: list[str]) -> int:
@@ -125,9 +109,11 @@ def main(argv: list[str]) -> int:
     problems = verify_s3(args.url, Path(args.public_key), endpoint_url=args.endpoint_url, region=args.region,
                          min_version=args.min_version, out_dir=args.out)
     if args.json:
-        sys.stdout.write(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False) + "\n")
+        out = {"ok": not problems, "layers": [parse_s3_url(args.url)[2]],
+               "problems": [{**asdict(p), "message": p.message} for p in problems]}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
         for problem in problems:
-            sys.stdout.write(problem + "\n")
+            sys.stdout.write(f"{problem.layer}: {problem.message}\n")
         sys.stdout.write("Hợp lệ.\n" if not problems else f"{len(problems)} lỗi.\n")
     return 0 if not problems else 1
