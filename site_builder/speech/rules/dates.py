@@ -16,7 +16,7 @@ _PRESS_CONTEXT = r"ngày|sáng|chiều|tối|trưa|đêm|hôm|rạng sáng|dịp
 # Words after which "d/m" is a ratio, not a date ("đạt 8/10 chỉ tiêu").
 _RATIO_WORDS = frozenset({"đạt", "có", "được", "chiếm", "gồm", "trong", "lệ", "số", "trên"})
 _START = r"(?<![\d/.,:-])"
-_END = r"(?![\d/:]|[.,-]\d)"
+_END = r"(?![\d/]|[.,:-]\d)"
 
 
 def _is_date(day: int, month: int) -> bool:
@@ -59,9 +59,9 @@ def _press_date(match: re.Match[str]) -> str:
 
 
 def _descending_pair(match: re.Match[str]) -> str:
-    """A pair such as "30-4" cannot be a range (ranges go up), so it is the thirtieth of April."""
+    """A pair such as "30-4" or "8-8" cannot be a range (ranges go up), so it is a day and a month."""
     day, month = int(match["d"]), int(match["m"])
-    if day <= month or not _is_date(day, month):
+    if day < month or not _is_date(day, month):
         return match.group(0)
     return spaced(_spoken_date(day, month, None))
 
@@ -81,7 +81,7 @@ def _listed_date(match: re.Match[str]) -> str:
 
 
 def _previous_word(match: re.Match[str]) -> str:
-    before = match.string[: match.start()].split()
+    before = match.string[max(0, match.start() - 40) : match.start()].split()
     return before[-1].lower() if before else ""
 
 
@@ -155,6 +155,20 @@ RULES = (
     Rule("date span", r"(?<=\S)\s+-\s+(?=ngày\b)", " đến ", _I),
     Rule("clock", _START + r"(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}))?" + _END, _clock),
     Rule("hour mark", r"(?<![\w.,])(?P<h>\d{1,2})\s?(?:h|g(?=\d))(?P<min>\d{2})?(?![\w])", _clock),
+    # "tháng 8-2021": the press also joins month and year with a dash.
+    Rule(
+        "month and year with a dash",
+        r"(?P<w>\btháng)\s+(?P<m>\d{1,2})[-.](?P<y>\d{4})" + _END,
+        lambda m: _month_year(m) if 1 <= int(m["m"]) <= 12 else m.group(0),
+        _I,
+    ),
     Rule("month word", r"(?P<w>\btháng)\s+(?P<m>\d{1,2})" + _END, _month_word, _I),
     Rule("day word", r"(?P<w>\bngày)\s+(?P<d>\d{1,2})(?=\s+tháng\b)", _day_word, _I),
+    # "từ ngày 7 đến 10-9": the first day of a span is a day of the month too.
+    Rule(
+        "first day of a span",
+        r"(?P<w>\bngày)\s+(?P<d>\d{1,2})(?=\s*(?:,|và|đến|tới|-)\s*(?:ngày\s+)?(?:mùng\s+)?[\w]+\s+tháng\b)",
+        _day_word,
+        _I,
+    ),
 )

@@ -156,6 +156,8 @@ _NOT_AFTER = r"(?<![\d.,/\w])"
 _NOT_BEFORE = r"(?![\d/\w]|[.,]\d)"
 
 RULES = (
+    # "#12", "№ 5": a number sign is said only before a number; markdown-like "##" before words is dropped later.
+    Rule("number sign", r"(?:№|#)\s*(?=\d)", " số "),
     # "2021 - 2025", "2021-2025", "từ 5-7 người", "5–7%": a span of numbers.
     Rule(
         "range",

@@ -9,7 +9,8 @@ from site_builder.speech.rules.base import Rule, spaced
 # Units and counted things: "đồng/người/năm" is a rate ("mỗi"); elsewhere a slash lists alternatives
 # ("xã/phường/thị trấn") and is read as a short pause.
 _RATE_WORDS = frozenset(
-    "đồng triệu tỷ nghìn ha héc ta tấn tạ kg gam mét vuông khối km người lượt hộ khẩu suất tháng năm ngày giờ".split()
+    "trăm đồng triệu tỷ nghìn ha héc ta tấn tạ kg gam mét vuông khối km người lượt hộ khẩu suất".split()
+    + "tháng năm ngày giờ".split()
 )
 
 TYPOGRAPHY = str.maketrans(
@@ -41,20 +42,19 @@ def _slash(match: re.Match[str]) -> str:
 
 
 RULES = (
-    Rule("slash between words", r"(?P<left>\w+)\s*/\s*(?=\w)", _slash),
     Rule("percent", r"%", spaced("phần trăm")),
+    Rule("slash between words", r"(?P<left>\w+)\s*/\s*(?=\w)", _slash),
     Rule("ampersand", r"&", spaced("và")),
     Rule("plus", r"\+", spaced("cộng")),
     Rule("equals", r"=", spaced("bằng")),
     Rule("at", r"@", spaced("a còng")),
     Rule("degree", r"°", spaced("độ")),
-    Rule("number sign", r"(?i:\bsố)?\s*(?:№|#)", spaced("số")),
     # A dash between spaces, brackets and list marks are pauses; a dash inside a word ("Mác-Lênin") is not.
     Rule("spaced dash", r"\s-+\s|^\s*-+\s*|\s-+$", ", "),
     Rule("word dash", r"(?<=\w)-+(?=\w)", " "),
     Rule("brackets", r"[()\[\]{}]", ", "),
     Rule("ellipsis", r"\.{2,}", "."),
-    Rule("quotes and marks", r"[\"'`*_~^|<>\\•·▪●■►✓§¶]", " "),
+    Rule("quotes and marks", r"[\"'`*_~^|<>\\•·▪●■►✓§¶#№]", " "),
     Rule("leftover slash or dash", r"[/-]", " "),
 )
 
