@@ -99,14 +99,25 @@ def download_layer(store: Store, layer: str, target: Path) -> bool:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sotay verify", description="Kiểm tra một lớp đã phát hành lên S3.")
     parser.add_argument("url", help="s3://bucket/u/<đơn vị>/<all|committee>")
-    parser.add_argument("--public-key", required=True, help="tệp khóa công khai Ed25519")
+    parser.add_argument("--public-key", "--key", dest="public_key", default=None,
+                        help="tệp khóa công khai Ed25519; mặc định <thư mục site>/keys/signing.pub")
     parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL_S3"))
     parser.add_argument("--region", default=None)
     parser.add_argument("--min-version", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="lưu bản sao của lớp vào thư mục này")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    problems = verify_s3(args.url, Path(args.public_key), endpoint_url=args.endpoint_url, region=args.region,
+    if args.public_key is None:
+        from deploy.cli import default_site_dir
+
+        args.public_key = default_site_dir() / "keys" / "signing.pub"
+    try:
+        key = layout.load_public_key(Path(args.public_key))
+        parse_s3_url(args.url)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    problems = verify_s3(args.url, key, endpoint_url=args.endpoint_url, region=args.region,
                          min_version=args.min_version, out_dir=args.out)
     if args.json:
         out = {"ok": not problems, "layers": [parse_s3_url(args.url)[2]],
