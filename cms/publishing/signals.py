@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -16,15 +17,27 @@ logger = logging.getLogger("sotay.publishing")
 SUSPENDED = False
 
 
-def queue_unit_layers(unit) -> None:
-    """Queue both tiers of a unit: a tier change moves a page from one layer to the other."""
+def queue_unit_layers(unit, page=None) -> None:
+    """Queue the layers of `unit` that `page` is in or was in (both tiers when no page is given).
+
+    A publish touches the page's own tier; the other tier only when the page is still live there (its tier
+    changed), so an ordinary publish rebuilds exactly one layer.
+    """
     from .tasks import build_layer_task
 
     if SUSPENDED:
         return
+    unit_path = tuple(unit.code_path.split("/"))
     for tier in TIERS:
-        prefix = LayerId(tuple(unit.code_path.split("/")), tier).prefix
-        transaction.on_commit(lambda prefix=prefix: build_layer_task.enqueue(prefix))
+        layer = LayerId(unit_path, tier)
+        if page is None or tier == page.tier or _in_live_layer(layer, page.pk):
+            transaction.on_commit(lambda prefix=layer.prefix: build_layer_task.enqueue(prefix))
+
+
+def _in_live_layer(layer: LayerId, page_id: int) -> bool:
+    from django.conf import settings
+
+    return (Path(settings.SOTAY_SITE_DIR) / layer.prefix / "a" / str(page_id) / "index.html").exists()
 
 
 def _owner_unit(page):
@@ -40,9 +53,10 @@ def _owner_unit(page):
 @receiver(page_published)
 @receiver(page_unpublished)
 def page_changed(sender, instance, **kwargs) -> None:
-    unit = _owner_unit(instance.specific)
+    page = instance.specific
+    unit = _owner_unit(page)
     if unit is not None:
-        queue_unit_layers(unit)
+        queue_unit_layers(unit, page)
 
 
 @receiver(post_page_move)
@@ -53,4 +67,4 @@ def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs
         return
     for parent in {parent_page_before.specific, parent_page_after.specific}:
         if isinstance(parent, UnitPage):
-            queue_unit_layers(parent)
+            queue_unit_layers(parent, instance.specific)

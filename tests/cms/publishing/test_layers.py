@@ -105,3 +105,15 @@ def test_the_preview_renders_a_draft_like_the_reader(tree, login):
     assert response.status_code == 200
     assert "Bản nháp chờ xem trước" in html and "Đoạn văn nháp." in html
     assert "md-typeset" in html, "rendered through the mkdocs-material theme of the layers"
+
+
+def test_an_ordinary_publish_rebuilds_one_layer_and_a_tier_change_both(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page = publish(tree["dt"], "Tin một lớp")
+    assert len(callbacks) == 1
+    page.tier = "committee"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page.save_revision().publish()
+    assert len(callbacks) == 2
+    assert [i["title"] for i in live_feed("u/tn/dt/committee")] == ["Tin một lớp"]
+    assert live_feed("u/tn/dt/all") == []
