@@ -34,6 +34,7 @@ class UnitRow:
     level: str
     depth: int
     path: str
+    parent: str | None = None
     members: int = 0
     opened: int = 0
     completed: int = 0
@@ -43,7 +44,7 @@ class UnitRow:
             return round(n / self.members, 4) if self.members else 0.0
 
         return {
-            "code": self.code, "name": self.name, "level": self.level, "depth": self.depth,
+            "code": self.code, "name": self.name, "level": self.level, "depth": self.depth, "parent": self.parent,
             "members": self.members, "opened": self.opened, "completed": self.completed,
             "opened_rate": rate(self.opened), "completed_rate": rate(self.completed),
         }
@@ -81,6 +82,9 @@ def _rolled_up_rows(top: UnitPage, page_id: int, roles: tuple[str, ...]) -> list
         u["path"]: UnitRow(u["code"], u["title"], u["level"], u["depth"] - top.depth, u["path"])
         for u in units.values("path", "code", "title", "level", "depth")
     }
+    for row in rows.values():
+        parent = rows.get(row.path[:-STEP])
+        row.parent = parent.code if parent else None
     audience = Member.objects.filter(unit__path__startswith=top.path, status__in=ACTIVE_STATUSES, role__in=roles)
     own_counts = {"members": audience.values_list("unit__path").annotate(n=Count("pk"))}
     for event in (Event.OPENED, Event.COMPLETED):

@@ -182,6 +182,7 @@ class ReportUnitSerializer(serializers.Serializer):
     name = serializers.CharField()
     level = serializers.CharField()
     depth = serializers.IntegerField()
+    parent = serializers.CharField(allow_null=True, help_text=_("Mã đơn vị cấp trên trong báo cáo."))
     members = serializers.IntegerField()
     opened = serializers.IntegerField()
     completed = serializers.IntegerField()

@@ -95,3 +95,17 @@ def test_export_xlsx(tree, province_news, as_member):
 def test_export_of_a_forbidden_report_is_an_error_not_a_file(tree, province_news, as_member):
     reply = as_member("dv.x1").get(f"/api/reports/pages/{province_news.pk}?format=csv")
     assert reply.status_code == 403 and "detail" in reply.json()
+
+
+def test_admin_shows_a_bar_chart_to_a_secretary_who_edits(tree, province_news, client, password):
+    assert client.login(username="bt.x1", password=password)  # cell secretaries sit on their board
+    index = client.get("/admin/ty-le-doc/")
+    assert index.status_code == 200 and "Nghị quyết Đại hội Đảng bộ tỉnh" in index.content.decode()
+    page = client.get(f"/admin/ty-le-doc/{province_news.pk}/").content.decode()
+    assert "sotay-bar" in page and "width: 25.0%" in page and "width: 50.0%" in page
+    assert "Đảng viên dv2.x1" in page and f"/api/reports/pages/{province_news.pk}?format=xlsx" in page
+
+
+def test_admin_report_is_refused_to_editors_off_the_committee(tree, province_news, client, password):
+    assert client.login(username="bbt.dt", password=password)
+    assert client.get(f"/admin/ty-le-doc/{province_news.pk}/").status_code in (302, 403)
