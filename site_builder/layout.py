@@ -18,7 +18,9 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -106,7 +108,7 @@ def _reusable(rel: str, src_stat: os.stat_result, src: Path, prev_dir: Path, kno
         return None
     work_size, work_mtime, sha, ino, size, mtime = known
     try:
-        prev = os.stat(prev_dir / rel)
+        prev = os.stat(os.path.join(prev_dir, rel))
     except OSError:
         return None
     if (prev.st_ino, prev.st_size, prev.st_mtime_ns) != (ino, size, mtime):
@@ -152,26 +154,40 @@ def stage_version(
     return staged
 
 
+def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(relative path, entry) of every file under `root`, sorted; scandir keeps this cheap for 10,000 files."""
+    with os.scandir(root) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                raise ValueError(f"symlink in layer output: {rel}")
+            if entry.is_dir():
+                yield from _walk(Path(entry.path), rel + "/")
+            else:
+                yield rel, entry
+
+
 def _fill(staged: StagedLayer, source: Path, prev_dir: Path, known: dict[str, list]) -> None:
     """Copy or hard-link every file of `source` into the staging dir, recording its digest."""
-    for src in sorted(source.rglob("*")):
-        rel = src.relative_to(source).as_posix()
-        if src.is_symlink():
-            raise ValueError(f"symlink in layer output: {rel}")
-        if src.is_dir() or rel in (MANIFEST, SIGNATURE):
+    made: set[str] = set()
+    for rel, entry in _walk(source):
+        if rel in (MANIFEST, SIGNATURE):
             continue
-        dest = staged.path / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        src_stat = src.stat()
-        sha = _reusable(rel, src_stat, src, prev_dir, known.get(rel))
+        dest = os.path.join(staged.path, rel)
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        src_stat = entry.stat()
+        sha = _reusable(rel, src_stat, Path(entry.path), prev_dir, known.get(rel))
         if sha is not None:
-            os.link(prev_dir / rel, dest)
+            os.link(os.path.join(prev_dir, rel), dest)
             staged.digests[rel] = (sha, src_stat.st_size)
             staged.files_linked += 1
         else:
-            staged.digests[rel] = _copy_hashing(src, dest)
+            staged.digests[rel] = _copy_hashing(Path(entry.path), Path(dest))
             staged.files_copied += 1
-        dest_stat = dest.stat()
+        dest_stat = os.stat(dest)
         staged.record[rel] = [
             src_stat.st_size, src_stat.st_mtime_ns, staged.digests[rel][0],
             dest_stat.st_ino, dest_stat.st_size, dest_stat.st_mtime_ns,
@@ -179,8 +195,8 @@ def _fill(staged: StagedLayer, source: Path, prev_dir: Path, known: dict[str, li
         staged.bytes += staged.digests[rel][1]
 
 
-def swap_live(staged: StagedLayer, *, site_dir: Path, work_dir: Path, keep: int = 2) -> Path:
-    """Make `staged` the live layer in one rename; prune versions older than the newest `keep`."""
+def swap_live(staged: StagedLayer, *, site_dir: Path, work_dir: Path) -> Path:
+    """Make `staged` the live layer in one rename."""
     root = versions_root(site_dir, staged.layer)
     final = root / str(staged.version)
     os.rename(staged.path, final)
@@ -197,13 +213,33 @@ def swap_live(staged: StagedLayer, *, site_dir: Path, work_dir: Path, keep: int 
     fsync_dir(live.parent)
     record = {"version": staged.version, "target": str(final.resolve()), "files": staged.record}
     write_atomic(work_dir / RECORD_FILE, json.dumps(record).encode())
-    _prune(root, staged.version, keep)
     return live
 
 
-def _prune(root: Path, current: int, keep: int) -> None:
+def prune_versions(site_dir: Path, layer: LayerId, *, keep: int = 2, background: bool = False) -> int:
+    """Retire versions older than the newest `keep` (never the live one); returns how many.
+
+    They are renamed into a `.trash-*` dir at once and deleted there, in a background thread when asked: the new
+    version is already live, and deleting a version costs one unlink per file (seconds on big layers)."""
+    root = versions_root(site_dir, layer)
+    live = Path(os.path.realpath(live_path(site_dir, layer)))
+    current = int(live.name) if live.name.isdigit() else -1
     numbered = sorted((int(p.name) for p in root.iterdir() if p.name.isdigit()), reverse=True)
-    doomed = [root / str(n) for n in numbered[keep:] if n != current]
-    doomed += list(root.glob("legacy-*"))
+    doomed = [root / str(n) for n in numbered[keep:] if n != current] + list(root.glob("legacy-*"))
+    # Each call gets its own trash dir, so a deleting thread never races a later rename; leftovers of a
+    # process that died mid-delete are swept along.
+    trash = root / f".trash-{time.time_ns()}"
+    trash.mkdir()
     for path in doomed:
+        os.rename(path, trash / path.name)
+    sweep = sorted(root.glob(".trash-*"))
+    if background:
+        threading.Thread(target=_delete_all, args=(sweep,), daemon=True).start()
+    else:
+        _delete_all(sweep)
+    return len(doomed)
+
+
+def _delete_all(paths: list[Path]) -> None:
+    for path in paths:
         shutil.rmtree(path, ignore_errors=True)

@@ -35,7 +35,7 @@ from site_builder.signing import write_public_key
 
 log = logging.getLogger(__name__)
 
-STAGES = ("speech", "render", "index", "sign", "publish")
+STAGES = ("speech", "render", "index", "sign", "publish", "prune")
 ProgressFn = Callable[[str, int, int], None]
 T = TypeVar("T")
 
@@ -254,6 +254,8 @@ def build_layer(
         finally:
             if staged.path.name.startswith(".staging-"):
                 shutil.rmtree(staged.path, ignore_errors=True)
+        # Live already; cleaning up old versions is not a stage a reader waits for.
+        timed("prune", layout.prune_versions, site_dir, layer, background=True)
     result = BuildResult(
         layer=layer,
         version=staged.version,

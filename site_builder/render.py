@@ -71,7 +71,8 @@ def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Pa
         "not_in_nav": "/a/\n",
         "extra": {"generator": False, "sotay_layer": layer.prefix},
         "extra_css": ["assets/sotay/sotay.css"],
-        "extra_javascript": ["assets/sotay/sotay.js"],
+        # sotay.js first: it creates the audio element that receipts.js (reading receipts) listens to.
+        "extra_javascript": ["assets/sotay/sotay.js", "assets/sotay/receipts.js"],
         "strict": False,
     }
 
@@ -165,14 +166,14 @@ class _DropDirtyWarning(logging.Filter):
         return "'dirty' build" not in record.getMessage()
 
 
-def _load_state(path: Path, fingerprint: str) -> dict[str, str] | None:
+def _load_state(path: Path, fingerprint: str) -> dict[str, Any] | None:
     try:
         state = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if state.get("fingerprint") != fingerprint:
+    if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
         return None
-    return state.get("pages") or {}
+    return {"pages": state.get("pages") or {}, "summaries": state.get("summaries") or {}}
 
 
 def check_articles(layer: LayerId, articles: list[Article]) -> None:
@@ -203,15 +204,25 @@ def _clean_for_full_build(docs: Path, site: Path) -> None:
                 child.unlink()
 
 
+def _source_uri(article: Article) -> str:
+    # `a/12.md` is built to `a/12/index.html` (directory URLs): one docs folder of files instead of a
+    # folder per article keeps mkdocs' walk over the docs cheap on big layers.
+    return article.path.rstrip("/") + ".md"
+
+
+def _output(site: Path, uri: str) -> Path:
+    return site / ("index.html" if uri == "index.md" else uri.removesuffix(".md") + "/index.html")
+
+
 def _write_sources(sources: dict[str, str], old: dict[str, str], docs: Path, site: Path) -> tuple[dict, int]:
     """Write changed sources and delete their outputs; return (fingerprints, number changed)."""
     fingerprints: dict[str, str] = {}
     changed = 0
-    for uri, text in sources.items():
-        data = text.encode("utf-8")
+    for uri, source in sources.items():
+        data = source.encode("utf-8")
         fp = hashlib.sha256(data).hexdigest()
         fingerprints[uri] = fp
-        dest = site / uri.removesuffix("index.md") / "index.html"
+        dest = _output(site, uri)
         if old.get(uri) == fp and dest.exists() and (docs / uri).exists():
             continue
         changed += 1
@@ -223,9 +234,18 @@ def _write_sources(sources: dict[str, str], old: dict[str, str], docs: Path, sit
 
 def _remove_pages(uris: set[str], docs: Path, site: Path) -> None:
     for uri in uris:
-        rel = uri.removesuffix("index.md")
-        shutil.rmtree(docs / rel, ignore_errors=True)
-        shutil.rmtree(site / rel, ignore_errors=True)
+        (docs / uri).unlink(missing_ok=True)
+        shutil.rmtree(_output(site, uri).parent, ignore_errors=True)
+
+
+def _summaries(articles: list[Article], cached: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Feed summaries by article id, recomputed only when the opening of the article changed."""
+    out = {}
+    for article in articles:
+        key = hashlib.sha1((article.summary + "\0" + article.body_html[:2000]).encode()).hexdigest()
+        hit = cached.get(str(article.id))
+        out[str(article.id)] = hit if hit and hit[0] == key else [key, pages.summary_of(article)]
+    return out
 
 
 def render_layer(
@@ -244,13 +264,14 @@ def render_layer(
     docs, site, state_path = work_dir / "docs", work_dir / "site", work_dir / STATE_FILE
     settings = mkdocs_settings(layer, unit_name, docs, site, theme_dir)
     fingerprint = theme_fingerprint(settings, theme_dir)
-    old = _load_state(state_path, fingerprint)
+    state = _load_state(state_path, fingerprint)
     state_path.unlink(missing_ok=True)  # until this stage succeeds, the next build must start over
-    stats = RenderStats(full=old is None)
-    if old is None:
+    stats = RenderStats(full=state is None)
+    if state is None:
         _clean_for_full_build(docs, site)
-        old = {}
-    sources = {f"{a.path}index.md": pages.article_source(a, audio.get(a.id)) for a in articles}
+        state = {"pages": {}, "summaries": {}}
+    old = state["pages"]
+    sources = {_source_uri(a): pages.article_source(a, audio.get(a.id)) for a in articles}
     removed = set(old) - set(sources) - {"index.md"}
     sources["index.md"] = pages.home_source(layer, unit_name, articles)
     _remove_pages(removed, docs, site)
@@ -259,14 +280,15 @@ def render_layer(
     stats.pages_rendered = changed
     stats.pages_reused = len(sources) - changed
     _run_mkdocs(settings, changed, progress)
-    write_if_changed(site / "feed.json", pages.feed_bytes(articles, audio))
-    state_path.write_text(json.dumps({"fingerprint": fingerprint, "pages": fingerprints}), "utf-8")
+    summaries = _summaries(articles, state["summaries"])
+    feed = pages.feed_bytes(articles, audio, {int(i): text for i, (_key, text) in summaries.items()})
+    write_if_changed(site / "feed.json", feed)
+    new_state = {"fingerprint": fingerprint, "pages": fingerprints, "summaries": summaries}
+    state_path.write_text(json.dumps(new_state, ensure_ascii=False), "utf-8")
     return stats
 
 
-def _run_mkdocs(
-    settings: dict, expected_pages: int, progress: ProgressFn | None, *, pages_only: bool = False
-) -> None:
+def _run_mkdocs(settings: dict, expected_pages: int, progress: ProgressFn | None, *, pages_only: bool = False) -> None:
     done = 0
 
     def on_page() -> None:
@@ -288,7 +310,7 @@ def _run_mkdocs(
     try:
         mkdocs_build(config, dirty=True)
     except (MkDocsException, OSError, ValueError, TypeError) as exc:
-        where = plugin.current.removesuffix("index.md") if plugin.current else None
+        where = _output(Path(), plugin.current).parent.as_posix() + "/" if plugin.current else None
         raise BuildError("render", f"mkdocs: {exc}", where) from exc
     finally:
         build_log.removeFilter(quiet)
@@ -305,8 +327,8 @@ def render_article_html(
     check_articles(article.layer, [article])
     with tempfile.TemporaryDirectory(prefix="sotay-preview-") as tmp:
         docs, site = Path(tmp) / "docs", Path(tmp) / "site"
-        (docs / article.path).mkdir(parents=True)
-        (docs / article.path / "index.md").write_text(pages.article_source(article, audio), "utf-8")
+        (docs / "a").mkdir(parents=True)
+        (docs / _source_uri(article)).write_text(pages.article_source(article, audio), "utf-8")
         (docs / "index.md").write_text(pages.home_source(article.layer, article.unit_name, []), "utf-8")
         settings = mkdocs_settings(article.layer, article.unit_name, docs, site, theme_dir)
         _run_mkdocs(settings, 2, None, pages_only=True)

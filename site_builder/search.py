@@ -18,14 +18,16 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from site_builder import pages
+from site_builder import pages, text
 from site_builder.errors import BuildError
 from site_builder.fsutil import write_if_changed
 from site_builder.model import Article
@@ -70,7 +72,7 @@ def search_source(article: Article) -> str:
     def attr(kind: str, key: str, value: str) -> str:
         return f'<span data-pagefind-{kind}="{key}[data-v]" data-v="{escape(value)}"></span>'
 
-    text = " ".join([article.title, article.summary, *article.meta.values(), html_to_text(article.body_html)])
+    words = " ".join([article.title, article.summary, *article.meta.values(), html_to_text(article.body_html)])
     return "".join(
         [
             '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>',
@@ -81,9 +83,24 @@ def search_source(article: Article) -> str:
             attr("meta", "unit", article.unit_name),
             attr("filter", "kind", article.kind),
             attr("sort", "published", article.published_at.isoformat()),
-            f"<main data-pagefind-body>{escape(fold(text))}</main></body></html>",
+            f"<main data-pagefind-body>{escape(fold(words))}</main></body></html>",
         ]
     )
+
+
+# Changes when the code that turns an article into its search page changes, so old pages are redone.
+_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], pages, text)))
+
+
+def article_fingerprint(article: Article) -> str:
+    """Cheap identity of everything `search_source` reads, so unchanged articles are not re-extracted."""
+    digest = _CODE.copy()
+    for part in (
+        str(article.id), article.kind, article.title, article.summary, article.body_html, article.unit_name,
+        article.published_at.isoformat(), json.dumps(article.meta, sort_keys=True, ensure_ascii=False),
+    ):  # fmt: skip
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
 
 
 def _load_state(path: Path) -> dict[str, dict[str, str]] | None:
@@ -128,8 +145,7 @@ def index_layer(
     recent_max = RECENT_MAX if recent_max is None else recent_max
     recent_keep = RECENT_KEEP if recent_keep is None else recent_keep
     site, state_path = work_dir / "site", work_dir / STATE_FILE
-    sources = {str(a.id): search_source(a) for a in articles}
-    fingerprints = {i: hashlib.sha256(s.encode()).hexdigest() for i, s in sources.items()}
+    fingerprints = {str(a.id): article_fingerprint(a) for a in articles}
     old = _load_state(state_path)
     state_path.unlink(missing_ok=True)
     plan, compacting = plan_segments(
@@ -142,31 +158,51 @@ def index_layer(
         for seg in SEGMENTS
         if old is None or new_state[seg] != old[seg] or bool(plan[seg]) != segment_dir(site, seg).is_dir()
     ]
-    for seg in SEGMENTS:
-        _sync_sources(work_dir / "search-src" / seg, {i: sources[i] for i in plan[seg]})
+    _sync_sources(work_dir / "search-src", {str(a.id): a for a in articles}, new_state, old)
     if todo:
         _run(_write_segments(work_dir, site, {seg: bool(plan[seg]) for seg in todo}, progress))
     stats.recent_rebuilt = "recent" in todo
     stats.archive_rebuilt = "archive" in todo
     listing = [{"path": f"pagefind-{seg}/", "pages": len(plan[seg])} for seg in SEGMENTS if plan[seg]]
-    data = json.dumps({"segments": listing}, separators=(",", ":")).encode()
-    write_if_changed(site / SEARCH_JSON, data)
+    write_if_changed(site / SEARCH_JSON, json.dumps({"segments": listing}, separators=(",", ":")).encode())
     state_path.write_text(json.dumps(new_state), "utf-8")
     return stats
 
 
-def _sync_sources(root: Path, wanted: dict[str, str]) -> None:
-    """Make `root/a/<id>/index.html` hold exactly the wanted sources, writing only what changed."""
-    if root.is_dir():
-        for child in (root / "a").iterdir() if (root / "a").is_dir() else []:
-            if child.name not in wanted:
-                shutil.rmtree(child)
-    for article_id, html in wanted.items():
-        path = root / "a" / article_id / "index.html"
-        data = html.encode("utf-8")
-        if not path.exists() or path.read_bytes() != data:
+def _sync_sources(
+    root: Path,
+    articles: dict[str, Article],
+    wanted: dict[str, dict[str, str]],
+    old: dict[str, dict[str, str]] | None,
+) -> None:
+    """Make `root/<segment>/a/<id>/index.html` hold exactly the wanted pages, redoing only changed ones.
+
+    Pages moving between segments (a compaction) are renamed, not extracted again."""
+    old = old or {seg: {} for seg in SEGMENTS}
+    where = {i: (seg, fp) for seg in SEGMENTS for i, fp in old[seg].items()}
+
+    def page(seg: str, article_id: str) -> Path:
+        return root / seg / "a" / article_id / "index.html"
+
+    for seg in SEGMENTS:
+        for article_id, fp in wanted[seg].items():
+            old_seg, old_fp = where.get(article_id, (None, None))
+            if old_seg not in (None, seg) and old_fp == fp and page(old_seg, article_id).exists():
+                page(seg, article_id).parent.parent.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(page(seg, article_id).parent, ignore_errors=True)
+                os.rename(page(old_seg, article_id).parent, page(seg, article_id).parent)
+                where[article_id] = (seg, fp)
+    for seg in SEGMENTS:
+        folder = root / seg / "a"
+        for name in os.listdir(folder) if folder.is_dir() else []:
+            if name not in wanted[seg]:
+                shutil.rmtree(folder / name)
+        for article_id, fp in wanted[seg].items():
+            path = page(seg, article_id)
+            if where.get(article_id) == (seg, fp) and path.exists():
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            path.write_text(search_source(articles[article_id]), "utf-8")
 
 
 async def _write_segments(work_dir: Path, site: Path, segments: dict[str, bool], progress: ProgressFn | None) -> None:
