@@ -259,3 +259,25 @@ def test_preview_renders_a_draft_with_the_live_layer_assets():
     assert "<h1>Dự thảo nghị quyết</h1>" in html
     assert 'href="/u/tn/all/assets/sotay/sotay.css"' in html
     assert '"../' not in html
+
+
+def test_speech_hook_puts_audio_in_the_layer_and_drops_stale_files(site, monkeypatch):
+    import site_builder.speech
+
+    def synthesize_many(articles, *, out_dir, cache_dir, progress=None):
+        # Stands in for the synthesiser: one file per article, named by content as the real one does.
+        made = {}
+        for article in articles:
+            path = out_dir / f"{article.id}-{len(article.body_html)}.opus"
+            path.write_bytes(b"OggS" + article.title.encode())
+            made[article.id] = path
+        return made
+
+    monkeypatch.setattr(site_builder.speech, "synthesize_many", synthesize_many, raising=False)
+    site.build([make_article(1), make_article(2)], speech=True)
+    audio = site.feed()[0]["audio"]
+    assert audio.startswith("audio/") and audio in site.manifest()["files"]
+    assert f'data-src="../../{audio}"' in text_of(site.layer() / "a" / "2" / "index.html")
+    result = site.build([make_article(2)], speech=True)
+    assert result.audio == 1
+    assert [p for p in site.manifest()["files"] if p.startswith("audio/")] == [audio]
