@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
 
         execute_from_command_line(["sotay", command.replace("-", "_"), *rest])
         return 0
+    if command == "verify" and any(arg.startswith("s3://") for arg in rest):
+        from deploy.verify_s3 import main as verify_s3
+
+        return int(verify_s3(rest) or 0)
     if command in MODULE_COMMANDS:
         module_name, function = MODULE_COMMANDS[command].split(":")
         module = importlib.import_module(module_name)

@@ -31,6 +31,8 @@ def layer_file(request: HttpRequest, path: str) -> HttpResponse:
     full = "/u/" + path
     if not can_read(request.user, full):
         return _forbidden()
+    if "S3Store" in settings.SOTAY_STORE["BACKEND"]:
+        return _from_object_store(path)
     root = Path(settings.SOTAY_SITE_DIR).resolve()
     target = (root / "u" / path).resolve()
     if root not in target.parents:
@@ -45,6 +47,26 @@ def layer_file(request: HttpRequest, path: str) -> HttpResponse:
         response["Cache-Control"] = "private, no-cache"
     else:
         response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _from_object_store(path: str) -> HttpResponse:
+    """Production with a private bucket: nginx fetches pages by X-Accel-Redirect, big files by presigned URL."""
+    from deploy.serve import NotInLayer, gate_answer
+    from deploy.stores import get_store
+    from site_builder.model import LayerId
+
+    layer = LayerId.parse("/u/" + path)
+    inner = path[len(layer.prefix) - len("u/"):].lstrip("/")
+    if not inner or inner.endswith("/"):
+        inner += "index.html"
+    try:
+        answer = gate_answer(get_store(settings.SOTAY_STORE), layer.prefix, inner)
+    except NotInLayer:
+        raise Http404(_("Không tìm thấy trang.")) from None
+    response = HttpResponse(status=answer.status)
+    for header, value in answer.headers.items():
+        response[header] = value
     return response
 
 
