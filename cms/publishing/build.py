@@ -21,9 +21,8 @@ def _signing_key():
 
 def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None) -> dict:
     """Export, render, index, (speak), sign and publish one layer; returns the builder's statistics."""
-    from site_builder.pipeline import build_layer
-
     from cms.org.models import UnitPage
+    from site_builder.pipeline import build_layer
 
     layer = LayerId.parse(layer_prefix)
     articles = export_layer(layer)

@@ -89,9 +89,9 @@ class UnitCount:
 
 
 def run_scale(scale: str, workdir: Path) -> dict:
-    from site_builder.bench.generate import SCALES, generate
-
     import shutil
+
+    from site_builder.bench.generate import SCALES, generate
 
     content = workdir / f"province-{scale}"
     if not (content / "units.csv").exists():

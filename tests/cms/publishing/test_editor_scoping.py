@@ -17,7 +17,8 @@ REFUSED = "không có quyền truy cập khu vực này"
 
 
 def add_page(client, unit, kind, title, action="action-publish"):
-    data = {"title": title, "slug": f"bai-{abs(hash(title))}", "tier": "all", "summary": "", "body": BODY, action: "1", **EXTRA.get(kind, {})}
+    data = {"title": title, "slug": f"bai-{abs(hash(title))}", "tier": "all", "summary": "", "body": BODY,
+            action: "1", **EXTRA.get(kind, {})}
     return client.post(f"/admin/pages/add/publishing/{KIND_URLS[kind]}/{unit.pk}/", data, follow=True)
 
 
