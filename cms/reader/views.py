@@ -17,12 +17,15 @@ from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cms.org.selectors import member_of
 
 from . import assets
 
+# A long-lived cookie that only says "this browser has logged in before": without a session it means the
+# session expired, so the login page can say so instead of greeting a stranger.
+MEMBER_HINT = "sotay_member"
 # Shell routes and the view shell.js draws for each (the service worker answers all of them offline).
 SHELL_VIEWS = {"": "home", "tim-kiem/": "search", "chua-doc/": "unread", "xem-sau/": "saved", "gop-y/": "feedback"}
 
@@ -48,6 +51,11 @@ class ReaderLoginView(LoginView):
     redirect_authenticated_user = True
     next_page = "/"
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(MEMBER_HINT, "1", max_age=400 * 24 * 3600, samesite="Lax", httponly=True)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["expired"] = self.request.GET.get("het-phien") == "1"
@@ -63,7 +71,9 @@ login_page = ReaderLoginView.as_view()
 def logout_page(request: HttpRequest) -> HttpResponse:
     logout(request)
     # The login page then asks the service worker to forget this member's cached pages and data.
-    return redirect("/dang-nhap/?da-dang-xuat=1")
+    response = redirect("/dang-nhap/?da-dang-xuat=1")
+    response.delete_cookie(MEMBER_HINT, samesite="Lax")
+    return response
 
 
 @require_safe
@@ -72,6 +82,8 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
     if view is None:
         raise Http404("Không tìm thấy trang.")
     if not request.user.is_authenticated:
+        if request.COOKIES.get(MEMBER_HINT):
+            return redirect_to_login(request.get_full_path(), "/dang-nhap/?het-phien=1")
         return redirect_to_login(request.get_full_path())
     member = member_of(request.user)
     if member is None or not member.is_active_member:
@@ -81,7 +93,7 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
 
     get_token(request)  # the CSRF cookie the reader's POSTs (receipts, feedback) send back
     me = json.dumps(profile(member), ensure_ascii=False).replace("<", "\\u003c")
-    response = render(request, "reader/shell.html", {"view": view, "me_json": me, "assets": assets.shell_urls()})
+    response = render(request, "reader/shell.html", {"me_json": me, "assets": assets.shell_urls()})
     response["Cache-Control"] = "private, no-cache"
     return response
 

@@ -20,8 +20,9 @@
   var DAY_MS = 86400000;
   var VIETNAM_MS = 7 * 3600000;
 
-  var main = document.getElementById("main");
-  var view = main.getAttribute("data-view");
+  // From the address, not the page: offline, the service worker answers every shell route with one kept page.
+  var ROUTES = { "/": "home", "/tim-kiem/": "search", "/chua-doc/": "unread", "/xem-sau/": "saved", "/gop-y/": "feedback" };
+  var view = ROUTES[location.pathname] || "home";
   var me = JSON.parse(document.getElementById("sotay-me").textContent);
   var verify = window.sotayVerify;
   var outbox = window.sotayOutbox;

@@ -31,7 +31,11 @@ self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL_CACHE).then(function (cache) {
       var assets = SOTAY_PRECACHE.filter(function (url) { return url !== "/"; });
-      return cache.addAll(assets).then(function () { return keepShellPage(); });
+      return cache.addAll(assets).then(function () {
+        return Promise.all([keepShellPage(), caches.open(DATA).then(function (data) {
+          return data.add("/keys/signing.pub");  // the shell checks manifests with it, also offline
+        }).catch(function () {})]);
+      });
     }).then(function () { return self.skipWaiting(); })
   );
 });
@@ -185,7 +189,10 @@ function networkFirst(request) {
     }
     return response;
   }, function () {
-    return caches.open(DATA).then(function (cache) { return cache.match(request); }).then(function (kept) {
+    // ignoreVary: the API varies on Accept and Cookie, and the kept answer is this member's either way
+    return caches.open(DATA).then(function (cache) {
+      return cache.match(request, { ignoreVary: true });
+    }).then(function (kept) {
       return kept ? withHeaders(kept, { "X-Sotay-Offline": "1" }) : offlineAnswer(request);
     });
   });

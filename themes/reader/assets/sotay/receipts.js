@@ -380,12 +380,34 @@
     banner.hidden = navigator.onLine !== false;
   }
 
+  // The few rules these controls need, kept with them so the layer theme's stylesheet stays untouched.
+  var CSS = ".sotay-actions{display:flex;flex-wrap:wrap;margin:.5em 0}" +
+    ".sotay-status:empty{display:none}.sotay-status{font-weight:700}" +
+    ".sotay-offline{background:#fff3cd;color:#3d2e00;border:1px solid #c9a227;border-radius:6px;padding:.6em .8em}" +
+    ".sotay-feedback{margin-top:2em;border-top:1px solid #ccc}" +
+    ".sotay-feedback label{display:block;font-weight:700;margin:.8em 0 .3em}" +
+    ".sotay-feedback select,.sotay-feedback textarea{display:block;width:100%;min-height:48px;font:inherit;" +
+    "padding:.5em;border:2px solid #767676;border-radius:6px;background:#fff;color:#000}" +
+    ".sotay-feedback .sotay-btn{margin-top:.8em}";
+
   function setup() {
     var article = document.querySelector(".sotay-article[data-page-id]");
     if (!article) return;
+    if (!document.getElementById("sotay-receipts-css")) {
+      document.head.appendChild(el("style", { id: "sotay-receipts-css" })).textContent = CSS;
+    }
     setupArticle(article);
     offlineBanner();
   }
+
+  root.addEventListener("sotay-outbox", function (event) {
+    var d = event.detail || {};
+    var status = document.querySelector(".sotay-actions + .sotay-status");
+    if (d.state !== "expired" || !status) return;
+    status.textContent = d.message + " ";
+    status.appendChild(el("a", { href: "/dang-nhap/?het-phien=1&next=" + encodeURIComponent(location.pathname) },
+      "Đăng nhập lại"));
+  });
 
   root.addEventListener("online", function () { if (document.querySelector(".sotay-offline")) offlineBanner(); });
   root.addEventListener("offline", function () { if (document.querySelector(".sotay-article")) offlineBanner(); });
