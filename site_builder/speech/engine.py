@@ -29,8 +29,10 @@ from site_builder.speech.encode import SAMPLE_RATE, SAMPLE_WIDTH, Encoder
 logger = logging.getLogger(__name__)
 
 CHUNK_CHARS = 400
-# espeak-ng at its fastest still takes longer than this per word; less means a truncated chunk.
-MIN_SECONDS_PER_WORD = 0.04
+# Bounds on seconds of audio per character of text at 175 words a minute (measured 0.047-0.063 on news text).
+MIN_SECONDS_PER_CHAR = 0.025
+MAX_SECONDS_PER_CHAR = 0.12
+FINISH_TIMEOUT_S = 10.0
 
 
 class SynthesisFailed(Exception):
@@ -83,7 +85,16 @@ def _cut(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
 
 
 class Voice:
-    """One pyttsx3 engine for this process, set to the Vietnamese voice and rate."""
+    """One pyttsx3 engine for this process, set to the Vietnamese voice and rate.
+
+    libespeak-ng in pyttsx3's retrieval mode works on a thread of its own and queues parameter changes and
+    texts in a FIFO; pyttsx3's driver treats it as synchronous. Two races follow, both seen here under load:
+    `runAndWait` returns before the end-of-message callback that writes the file (the rest of the message then
+    arrives during the next one), and the driver's stop() cancels the FIFO when it finds espeak-ng busy,
+    dropping a queued rate change and leaving a "stopping" flag that cancels the next message. So every change
+    and every message is followed by waiting for pyttsx3's "finished-utterance" event and for espeak-ng to be
+    idle, and the rate espeak-ng really uses is checked.
+    """
 
     _instance: Voice | None = None
 
@@ -91,48 +102,67 @@ class Voice:
         import pyttsx3  # imported here: only worker processes need the engine
 
         self.engine = pyttsx3.init("espeak")
-        known = {v.id for v in self.engine.getProperty("voices")} | {
-            lang for v in self.engine.getProperty("voices") for lang in (v.languages or [])
-        }
+        voices = self.engine.getProperty("voices")
+        known = {v.id for v in voices} | {lang for v in voices for lang in (v.languages or [])}
         if voice not in known and f"aav/{voice}" not in known:
             raise SynthesisFailed(f"espeak-ng has no voice {voice!r} (is espeak-ng-data installed?)")
-        self.engine.setProperty("voice", voice)
-        self.engine.setProperty("rate", rate)
-        self.voice, self.rate = voice, rate
         self.scratch = Path(tempfile.mkdtemp(prefix="sotay-speech-"))
+        self._finished: threading.Event | None = None
+        self.engine.connect("finished-utterance", self._on_finished)
+        # The driver queued its own defaults at start; let espeak-ng apply them, then run the (empty) loop once
+        # so pyttsx3 applies properties immediately instead of queueing them until the first message.
+        self._settle()
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.engine.runAndWait()
+        self.voice, self.rate = "", 0
+        self.configure(voice, rate)
 
     @classmethod
     def get(cls, voice: str, rate: int) -> Voice:
         if cls._instance is None:
             cls._instance = cls(voice, rate)
-        elif (cls._instance.voice, cls._instance.rate) != (voice, rate):
-            cls._instance.engine.setProperty("voice", voice)
-            cls._instance.engine.setProperty("rate", rate)
-            cls._instance.voice, cls._instance.rate = voice, rate
+        else:
+            cls._instance.configure(voice, rate)
         return cls._instance
 
-    @staticmethod
-    def _synchronize() -> None:
-        """Wait until espeak-ng has really finished.
-
-        libespeak-ng in retrieval mode synthesises on its own thread; pyttsx3's driver loop can return from
-        `runAndWait` before the end-of-message callback that writes the file, and the rest of the message then
-        bleeds into the next one. espeak_Synchronize blocks until that thread is idle (and releases the GIL
-        while it waits, so the callbacks can run).
-        """
+    def configure(self, voice: str, rate: int) -> None:
+        if (voice, rate) == (self.voice, self.rate):
+            return
+        self.engine.setProperty("voice", voice)
+        self.engine.setProperty("rate", rate)
+        self._settle()
         from pyttsx3.drivers import _espeak
 
-        _espeak.dll.espeak_Synchronize()
+        actual = _espeak.dll.espeak_GetParameter(_espeak.RATE, 1)
+        if actual != rate:
+            raise SynthesisFailed(f"espeak-ng kept rate {actual} instead of {rate}")
+        self.voice, self.rate = voice, rate
+
+    @staticmethod
+    def _settle(cancel: bool = False) -> None:
+        """Block until espeak-ng's FIFO is empty and its thread idle (the GIL is released while waiting)."""
+        from pyttsx3.drivers import _espeak
+
+        if cancel:
+            _espeak.Cancel()
+        _espeak.Synchronize()
+
+    def _on_finished(self, name: str | None = None, completed: bool = True) -> None:
+        if completed and self._finished is not None:
+            self._finished.set()
 
     def pcm(self, text: str) -> bytes:
         """Samples for one chunk, or b"" when pyttsx3 wrote nothing usable."""
         path = self.scratch / f"{os.getpid()}.wav"
         path.unlink(missing_ok=True)
+        self._finished = threading.Event()
         # The espeak driver prints "Audio saved to …" on standard output, which belongs to the CLI.
         with contextlib.redirect_stdout(io.StringIO()):
             self.engine.save_to_file(text, str(path))
             self.engine.runAndWait()
-            self._synchronize()
+            finished = self._finished.wait(timeout=FINISH_TIMEOUT_S + 0.2 * len(text.split()))
+            self._settle(cancel=not finished)
+        self._finished = None
         try:
             with wave.open(str(path), "rb") as wav:
                 if wav.getsampwidth() != SAMPLE_WIDTH or wav.getnchannels() != 1:
@@ -142,8 +172,19 @@ class Voice:
             return b""
         finally:
             path.unlink(missing_ok=True)
-        seconds = len(frames) / SAMPLE_WIDTH / SAMPLE_RATE
-        return frames if seconds >= MIN_SECONDS_PER_WORD * len(text.split()) else b""
+        return frames if finished and self._plausible(len(frames) / SAMPLE_WIDTH / SAMPLE_RATE, text) else b""
+
+    def _plausible(self, seconds: float, text: str) -> bool:
+        """espeak-ng's Vietnamese voice takes 0.047-0.063 s per character at 175 words a minute; far less
+        means a cut message, far more means another message's audio leaked in."""
+        expected = len(text) * 175 / self.rate
+        if seconds < MIN_SECONDS_PER_CHAR * expected:
+            logger.warning("chunk of %d characters gave only %.2f s of audio", len(text), seconds)
+            return False
+        if len(text) >= 60 and seconds > MAX_SECONDS_PER_CHAR * expected:
+            logger.warning("chunk of %d characters gave %.2f s of audio, more than it can hold", len(text), seconds)
+            return False
+        return True
 
     def pcm_checked(self, text: str) -> bytes:
         """Samples for a chunk, retrying once whole and then word group by word group."""

@@ -140,3 +140,12 @@ def test_opusenc_fallback_decodes(tmp_path: Path):
     audio = synthesize_many({"n": NOTICE}, out_dir=out, cache_dir=cache, encoder="opusenc")["n"]
     assert probe(tmp_path / "out" / audio.filename)["codec_name"] == "opus"
     assert decoded_seconds(tmp_path / "out" / audio.filename) == pytest.approx(audio.duration_s, abs=0.2)
+
+
+def test_the_same_text_always_gives_the_same_audio(tmp_path: Path):
+    """Fresh worker processes must apply the requested rate before the first sentence, every time."""
+    durations = {
+        synthesize_many({"a": RESOLUTION}, out_dir=tmp_path / f"o{i}", cache_dir=tmp_path / f"c{i}")["a"].duration_s
+        for i in range(3)
+    }
+    assert len(durations) == 1
