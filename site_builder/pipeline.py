@@ -61,14 +61,19 @@ def _stage(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
 
 @_stage("speech")
 def speech(
-    layer: LayerId, articles: list[Article], *, work_dir: Path, enabled: bool, progress: ProgressFn | None = None
+    layer: LayerId,
+    articles: list[Article],
+    *,
+    work_dir: Path,
+    enabled: bool,
+    progress: ProgressFn | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[int, str]:
     """Audio per article id, as a path inside the layer (`audio/<hash>.opus`); empty when disabled.
 
-    Hook for `site_builder.speech.synthesize_many(articles, out_dir=..., cache_dir=..., progress=...)`,
-    which must write one audio file per article it voices under `out_dir` (the layer's `audio/` dir),
-    reuse `cache_dir` for unchanged text, and return {article id: path of the file}. Files under `audio/`
-    that no article refers to any more are removed here.
+    `site_builder.speech.synthesize_many` writes one audio file per article under `out_dir` (the layer's
+    `audio/` dir), reusing `cache_dir` (shared by every layer: the same text is never synthesised twice).
+    Files under `audio/` that no article refers to any more are removed here.
     """
     out_dir = work_dir / "site" / "audio"
     produced: Mapping[int, Path | str] = {}
@@ -78,10 +83,17 @@ def speech(
         except (ImportError, AttributeError):
             log.warning("speech requested but site_builder.speech.synthesize_many is not available")
         else:
+            from site_builder.speech import text_for_speech
+
             out_dir.mkdir(parents=True, exist_ok=True)
-            produced = _as_mapping(
-                synthesize_many(articles, out_dir=out_dir, cache_dir=work_dir / "audio-cache", progress=progress)
+            items = {str(a.id): text_for_speech(a.title, a.body_html) for a in articles}
+            results = synthesize_many(
+                items,
+                out_dir=out_dir,
+                cache_dir=cache_dir or work_dir / "audio-cache",
+                progress=(lambda done, total: progress("speech", done, total)) if progress else None,
             )
+            produced = {int(key): out_dir / result.filename for key, result in results.items()}
     audio: dict[int, str] = {}
     for article_id, path in produced.items():
         full = Path(path) if Path(path).is_absolute() else out_dir / path
@@ -203,6 +215,7 @@ def build_layer(
     unit_name: str | None = None,
     compact: bool = False,
     now: datetime | None = None,
+    speech_cache: Path | None = None,
 ) -> BuildResult:
     """Build and publish one layer from its complete list of published articles.
 
@@ -227,7 +240,16 @@ def build_layer(
 
     work_dir.mkdir(parents=True, exist_ok=True)
     with locked(work_dir / ".lock"), locked(layout.versions_root(site_dir, layer) / ".lock"):
-        audio = timed("speech", _stages.speech, layer, articles, work_dir=work_dir, enabled=speech, progress=progress)
+        audio = timed(
+            "speech",
+            _stages.speech,
+            layer,
+            articles,
+            work_dir=work_dir,
+            enabled=speech,
+            progress=progress,
+            cache_dir=speech_cache,
+        )
         rendered = timed(
             "render",
             _stages.render,
@@ -280,3 +302,60 @@ def remove_layer(
     """Unpublish everything in a layer: publish a valid, signed, empty version (never a missing one,
     which readers could not tell from a withheld update)."""
     return build_layer(layer, [], site_dir=site_dir, work_dir=work_dir, key=key, unit_name=unit_name)
+
+
+def refresh_layer(
+    layer: LayerId,
+    *,
+    site_dir: Path,
+    work_dir: Path,
+    key: Ed25519PrivateKey,
+    expires_days: int = 30,
+    now: datetime | None = None,
+) -> BuildResult:
+    """Re-sign the live layer as a new version with a fresh expiry, without rendering anything.
+
+    Manifests expire (readers refuse a frozen layer), so every layer must be re-signed before then, also
+    those nobody edits; this costs a link per file instead of a build. The live layer is verified first:
+    a layer that does not match its manifest (or is signed by another key) is never re-signed."""
+    from site_builder.verify import verify_layer
+
+    site_dir, work_dir = Path(site_dir), layer_work_dir(Path(work_dir), layer)
+    now = now or datetime.now(UTC)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with locked(work_dir / ".lock"), locked(layout.versions_root(site_dir, layer) / ".lock"):
+        problems = [
+            p for p in verify_layer(layout.live_path(site_dir, layer), key.public_key(), now=now) if p.kind != "expired"
+        ]
+        if problems:
+            found = "; ".join(p.message for p in problems)
+            raise BuildError("sign", f"lớp đang phát hành không khớp manifest: {found}")
+        try:
+            staged = layout.restage_live(
+                layer, site_dir=site_dir, work_dir=work_dir, key=key, expires_days=expires_days, now=now
+            )
+        except OSError as exc:
+            raise BuildError("sign", f"{type(exc).__name__}: {exc}") from exc
+        seconds["sign"] = round(time.perf_counter() - start, 4)
+        try:
+            live = publish(staged, site_dir=site_dir, work_dir=work_dir, key=key)
+        finally:
+            if staged.path.name.startswith(".staging-"):
+                shutil.rmtree(staged.path, ignore_errors=True)
+        seconds["publish"] = round(time.perf_counter() - start - seconds["sign"], 4)
+        layout.prune_versions(site_dir, layer, background=True)
+    return BuildResult(
+        layer=layer,
+        version=staged.version,
+        path=live,
+        pages_rendered=0,
+        pages_reused=0,
+        pages_removed=0,
+        files=len(staged.manifest["files"]),
+        files_copied=0,
+        bytes=staged.bytes,
+        search=IndexStats(),
+        seconds=seconds,
+    )

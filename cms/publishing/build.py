@@ -37,6 +37,7 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
         progress=progress,
         speech=settings.SOTAY_SPEECH if speech is None else speech,
         unit_name=unit_name,
+        speech_cache=settings.SOTAY_VAR_DIR / "cache" / "audio",
     )
     after_layer_built(layer, articles)
     stats = result.as_dict()

@@ -1,0 +1,40 @@
+"""Every published article gets audio in its layer, gated like the page, and unchanged text is never re-spoken."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cms.publishing.build import build_one
+from tests.factories import publish
+
+pytestmark = pytest.mark.slow
+
+
+def duration(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def test_published_articles_have_audio_that_survives_an_unchanged_rebuild(tree, login):
+    page = publish(tree["dt"], "Nghị quyết số 09-NQ/HU về xây dựng Đảng",
+                   body="<p>Ngày 26/01/2022, Ban Chấp hành Đảng bộ huyện ban hành Nghị quyết 09-NQ/HU.</p>")
+    first = build_one("u/tn/dt/all", speech=True)
+    assert first["audio"] == 1
+    site = Path(settings.SOTAY_SITE_DIR) / "u/tn/dt/all"
+    item = json.loads((site / "feed.json").read_text())[0]
+    audio = site / item["audio"]
+    assert audio.is_file() and 3 < duration(audio) < 40
+    assert f'data-src="../../{item["audio"]}"' in (site / f"a/{page.pk}/index.html").read_text() or \
+        item["audio"] in (site / f"a/{page.pk}/index.html").read_text()
+    cache = Path(settings.SOTAY_VAR_DIR) / "cache" / "audio"
+    cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    build_one("u/tn/dt/all", speech=True)
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == cached, "nothing re-synthesised"
+    member = login("dv.x1")
+    assert member.get(f"/u/tn/dt/all/{item['audio']}").status_code == 200
+    member.logout()
+    assert login("dv.y1").get(f"/u/tn/dt/all/{item['audio']}").status_code == 403
