@@ -154,6 +154,43 @@ def stage_version(
     return staged
 
 
+def restage_live(
+    layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, expires_days: int, now: datetime
+) -> StagedLayer:
+    """The live layer's files, unchanged, as a new version with a fresh expiry (the nightly re-sign).
+
+    The caller must have verified the live layer first: every file is hard-linked as it is and listed with
+    the digests of the live manifest."""
+    live = read_live_manifest(site_dir, layer)
+    if live is None:
+        raise FileNotFoundError(f"{layer}: no live layer to re-sign")
+    root = versions_root(site_dir, layer)
+    version = next_version(site_dir, layer)
+    prev_dir = live_path(site_dir, layer)
+    known = _load_record(work_dir, prev_dir, live)
+    staging = root / f".staging-{version}-{os.getpid()}"
+    staging.mkdir()
+    staged = StagedLayer(layer, version, staging, {}, {})
+    try:
+        for rel, entry in live["files"].items():
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(os.path.join(prev_dir, rel), dest)
+            staged.digests[rel] = (entry["sha256"], entry["length"])
+            staged.files_linked += 1
+            staged.bytes += entry["length"]
+            if rel in known:
+                staged.record[rel] = known[rel]
+        staged.manifest = make_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
+        body, signature = sign_manifest(staged.manifest, key)
+        (staging / MANIFEST).write_bytes(body)
+        (staging / SIGNATURE).write_bytes(signature)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staged
+
+
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(relative path, entry) of every file under `root`, sorted; scandir keeps this cheap for 10,000 files."""
     with os.scandir(root) as entries:

@@ -4,12 +4,14 @@
 `mkdocs_plain_ms_per_page` is `mkdocs build` with mkdocs-material's defaults (every page in the nav, the
 search plugin on) over the same pages written as Markdown. Both run in this process, one after the other.
 
-    sotay bench render-compare --pages 1000 --json
+    python -m site_builder.bench.render_compare --pages 500 --json
+    python -m site_builder.bench.render_compare --layer --pages 5000 --json   # whole pipeline, one layer
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import random
@@ -126,20 +128,60 @@ def compare(n_pages: int, work_dir: Path) -> dict[str, Any]:
     }
 
 
+def measure_layer(n_pages: int, work_dir: Path) -> dict[str, Any]:
+    """The whole pipeline on one layer of `n_pages`: a full build, an edit of the oldest article (in the
+    archive search segment), then one new article; stage seconds and file counts of each build."""
+    from site_builder.pipeline import build_layer
+    from site_builder.signing import load_or_create_key
+
+    work_dir = Path(work_dir)
+    shutil.rmtree(work_dir / "layer", ignore_errors=True)
+    key = load_or_create_key(work_dir / "layer" / "signing.key")
+    articles = make_articles(n_pages)
+    runs = {}
+
+    def build(name: str) -> None:
+        result = build_layer(
+            LAYER, articles, site_dir=work_dir / "layer" / "site", work_dir=work_dir / "layer" / "build", key=key
+        )
+        runs[name] = {
+            "seconds": result.seconds,
+            "pages_rendered": result.pages_rendered,
+            "files": result.files,
+            "files_copied": result.files_copied,
+            "search": dataclasses.asdict(result.search),
+        }
+
+    with quiet_mkdocs():
+        build("full")
+        articles[0] = replace(articles[0], body_html="<p>Nội dung đã sửa.</p>")
+        build("edit_archived")
+        newest = articles[-1].published_at + timedelta(hours=1)
+        articles.append(replace(articles[0], id=n_pages + 1, title="Bài mới", published_at=newest, updated_at=newest))
+        build("add_one")
+    return {"n_pages": n_pages, **runs}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sotay bench render-compare")
     parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--layer", action="store_true", help="đo cả quy trình dựng một lớp thay vì so sánh")
     parser.add_argument("--work", type=Path, default=None, help="thư mục làm việc (mặc định: thư mục tạm)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    run = measure_layer if args.layer else compare
     if args.work is None:
         with tempfile.TemporaryDirectory(prefix="sotay-render-") as tmp:
-            result = compare(args.pages, Path(tmp))
+            result = run(args.pages, Path(tmp))
     else:
-        result = compare(args.pages, args.work)
+        result = run(args.pages, args.work)
     if args.json:
         sys.stdout.write(json.dumps(result) + "\n")
     else:
         for name, value in result.items():
             sys.stdout.write(f"{name}: {value}\n")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,26 @@ def test_speech_hook_puts_audio_in_the_layer_and_drops_stale_files(site, monkeyp
     result = site.build([make_article(2)], speech=True)
     assert result.audio == 1
     assert [p for p in site.manifest()["files"] if p.startswith("audio/")] == [audio]
+
+
+def test_refresh_resigns_the_live_layer_with_a_later_expiry(site):
+    site.build([make_article(1), make_article(2)], expires_days=1)
+    before = site.manifest()
+    later = datetime.now(UTC) + timedelta(days=2)  # the layer has expired by then
+    result = pipeline.refresh_layer(PROVINCE, site_dir=site.dir, work_dir=site.work, key=site.key, now=later)
+    after = site.manifest()
+    assert result.version == 2 and after["files"] == before["files"]
+    assert after["expires"] > before["expires"]
+    public = read_public_key(site.dir / "keys" / "signing.pub")
+    assert verify_layer(site.layer(), public, now=later) == []
+    # The next ordinary build still reuses everything.
+    assert site.build([make_article(1), make_article(2)]).files_copied == 0
+
+
+def test_refresh_refuses_a_tampered_layer(site):
+    site.build([make_article(1)])
+    target = site.layer() / "a" / "1" / "index.html"
+    target.write_text("<p>nội dung bị thay</p>", "utf-8")
+    with pytest.raises(BuildError, match="Tệp bị sửa: a/1/index.html"):
+        pipeline.refresh_layer(PROVINCE, site_dir=site.dir, work_dir=site.work, key=site.key)
+    assert site.manifest()["version"] == 1
