@@ -20,14 +20,15 @@ import logging
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.query import Or, Term
+from whoosh.qparser import AndGroup, QueryParser
+from whoosh.query import Require, Term
 from whoosh.writing import CLEAR
 
 from site_builder.model import Article, LayerId
@@ -63,14 +64,20 @@ def make_schema() -> Schema:
     return Schema(
         page_id=ID(stored=True, unique=True),
         layer=ID(stored=True),
-        title=TEXT(stored=True, analyzer=analyzer, field_boost=2.0),
-        body=TEXT(stored=True, analyzer=analyzer),
+        # One indexed field (title twice, summary, body): an AND of plain posting lists is far cheaper in Whoosh
+        # than an AND of per-field unions. Title and body are stored for display and snippets only.
+        content=TEXT(analyzer=analyzer),
+        title=STORED(),
+        body=STORED(),
         unit=STORED(),
         published=STORED(),
-        published_ts=NUMERIC(int, bits=64, sortable=True),
+        published_ts=NUMERIC(int, bits=64, stored=True),
         url=STORED(),
         kind=ID(stored=True),
     )
+
+
+_SCHEMA = make_schema()
 
 
 def index_dir() -> Path:
@@ -92,7 +99,7 @@ def open_index(directory: Path | None = None) -> index.Index:
         if key not in _open:
             directory.mkdir(parents=True, exist_ok=True)
             if not index.exists_in(directory):
-                index.create_in(directory, make_schema())
+                index.create_in(directory, _SCHEMA)
             _open[key] = index.open_dir(directory)
         return _open[key]
 
@@ -100,11 +107,14 @@ def open_index(directory: Path | None = None) -> index.Index:
 def _document(article: Article) -> dict:
     text = html_to_text(article.body_html)
     body = f"{article.summary}\n{text}" if article.summary else text
+    title = unicodedata.normalize("NFC", article.title)
+    body = unicodedata.normalize("NFC", body)
     return {
         "page_id": str(article.id),
         "layer": article.layer.prefix,
-        "title": unicodedata.normalize("NFC", article.title),
-        "body": unicodedata.normalize("NFC", body),
+        "content": f"{title}\n{title}\n{body}",
+        "title": title,
+        "body": body,
         "unit": article.unit_name,
         "published": article.published_at.isoformat(),
         "published_ts": int(article.published_at.timestamp()),
@@ -175,22 +185,46 @@ def parse_query(q: str):
     text = fold(unicodedata.normalize("NFC", _QUERY_JUNK.sub(" ", q))).strip()
     if not text or not re.search(r"\w", text):
         return None
-    parser = MultifieldParser(["title", "body"], schema=make_schema(), group=AndGroup)
+    parser = QueryParser("content", schema=_SCHEMA, group=AndGroup)
     return parser.parse(text)
 
 
 def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: Path | None = None) -> list[dict]:
-    """Best matches of `q` among documents of `layers` only: the layers are a Whoosh filter, applied before
-    ranking and paging, so nothing outside them is ever scored, counted or returned."""
+    """Best matches of `q` among documents of `layers` only.
+
+    Each layer is searched on its own (`Require(query, layer)`: the layer is part of the query, so Whoosh only
+    ever visits that layer's documents) and the per-layer top lists are merged by score; scores come from one
+    index, so they compare. Nothing outside the layers is scored, counted or returned, and no result list is
+    filtered after paging. Per-layer lists are cached per index generation: the province layer, which every
+    member reads, is ranked once per query and process, not once per member.
+    """
     query = parse_query(q)
     if query is None or not layers:
         return []
-    allowed = Or([Term("layer", layer.prefix) for layer in layers])
+    limit = max(1, min(limit, 50))
+    ix = open_index(directory)
+    searcher = _searcher(ix)
+    folder = str(ix.storage.folder)
+    merged = [hit for layer in dict.fromkeys(layers) for hit in _layer_hits(searcher, folder, layer, query, limit)]
+    merged.sort(key=lambda hit: (-hit[0], -hit[1]))
+    return [dict(result) for _score, _ts, result in merged[:limit]]
+
+
+_RESULTS_CACHE_SIZE = 2048
+_results: OrderedDict[tuple, list] = OrderedDict()
+
+
+def _layer_hits(searcher, folder: str, layer: LayerId, query, limit: int) -> list[tuple[float, int, dict]]:
+    key = (folder, searcher.ixreader.generation(), layer.prefix, repr(query), limit)
+    with _lock:
+        cached = _results.get(key)
+        if cached is not None:
+            _results.move_to_end(key)
+            return cached
     terms = list(dict.fromkeys(text for _field, text in query.iter_all_terms()))
-    searcher = _searcher(open_index(directory))
-    hits = searcher.search(query, filter=allowed, limit=max(1, min(limit, 50)))
-    return [
-        {
+    hits = searcher.search(Require(query, Term("layer", layer.prefix)), limit=limit, optimize=False)
+    found = [
+        (hit.score, hit["published_ts"], {
             "title": hit["title"],
             "url": hit["url"],
             "snippet": make_snippet(hit["body"], terms),
@@ -198,9 +232,14 @@ def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: 
             "published": hit["published"],
             "kind": hit.get("kind"),
             "layer": hit["layer"],
-        }
+        })
         for hit in hits
     ]
+    with _lock:
+        _results[key] = found
+        while len(_results) > _RESULTS_CACHE_SIZE:
+            _results.popitem(last=False)
+    return found
 
 
 def search(member, q: str, limit: int = 20) -> list[dict]:
@@ -259,3 +298,4 @@ def reset_cache() -> None:
             searcher.close()
         _searchers.clear()
         _open.clear()
+        _results.clear()

@@ -52,6 +52,15 @@ class ApiView(APIView):
     def get_exception_handler(self):
         return exception_handler
 
+    def perform_authentication(self, request) -> None:
+        user = request.user
+        if user.is_authenticated and not hasattr(user, "_sotay_member_loaded"):
+            # Load the profile with its unit once; every permission and selector then reads it from the cache.
+            member = Member.objects.select_related("unit").filter(user=user).first()
+            if member is not None:
+                user.member = member
+            user._sotay_member_loaded = True
+
     @property
     def member(self) -> Member:
         return member_of(self.request.user)
