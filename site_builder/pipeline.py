@@ -108,13 +108,6 @@ def speech(
     return audio
 
 
-def _as_mapping(produced: Any) -> Mapping[int, Path | str]:
-    """Accept {id: path} or an iterable of results with `article_id` (or `id`) and `path`."""
-    if isinstance(produced, Mapping):
-        return produced
-    return {getattr(r, "article_id", None) or r.id: r.path for r in produced if getattr(r, "path", None)}
-
-
 @_stage("render")
 def render(
     layer: LayerId,

@@ -161,9 +161,12 @@ class _SotayPlugin(BasePlugin):
         return output
 
 
-class _DropDirtyWarning(logging.Filter):
+class _QuietBuild(logging.Filter):
+    """mkdocs narrates every build and warns that dirty builds are for development; our dirty builds are
+    exact (the outputs of changed pages are deleted first), so keep only its real warnings."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
+        return record.levelno >= logging.WARNING and "'dirty' build" not in record.getMessage()
 
 
 def _load_state(path: Path, fingerprint: str) -> dict[str, Any] | None:
@@ -305,7 +308,7 @@ def _run_mkdocs(settings: dict, expected_pages: int, progress: ProgressFn | None
     plugin = _SotayPlugin(on_page, pages_only=pages_only)
     config.plugins["sotay"] = plugin
     build_log = logging.getLogger("mkdocs.commands.build")
-    quiet = _DropDirtyWarning()
+    quiet = _QuietBuild()
     build_log.addFilter(quiet)
     try:
         mkdocs_build(config, dirty=True)

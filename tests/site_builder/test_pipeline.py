@@ -262,26 +262,19 @@ def test_preview_renders_a_draft_with_the_live_layer_assets():
     assert '"../' not in html
 
 
-def test_speech_hook_puts_audio_in_the_layer_and_drops_stale_files(site, monkeypatch):
-    import site_builder.speech
-
-    def synthesize_many(articles, *, out_dir, cache_dir, progress=None):
-        # Stands in for the synthesiser: one file per article, named by content as the real one does.
-        made = {}
-        for article in articles:
-            path = out_dir / f"{article.id}-{len(article.body_html)}.opus"
-            path.write_bytes(b"OggS" + article.title.encode())
-            made[article.id] = path
-        return made
-
-    monkeypatch.setattr(site_builder.speech, "synthesize_many", synthesize_many, raising=False)
-    site.build([make_article(1), make_article(2)], speech=True)
-    audio = site.feed()[0]["audio"]
-    assert audio.startswith("audio/") and audio in site.manifest()["files"]
-    assert f'data-src="../../{audio}"' in text_of(site.layer() / "a" / "2" / "index.html")
-    result = site.build([make_article(2)], speech=True)
+@pytest.mark.slow
+def test_speech_puts_audio_in_the_layer_and_drops_stale_files(site):
+    # Real synthesis (espeak-ng, encoder) of two short articles, with a cache shared across layers.
+    articles = [make_article(1), make_article(2, title="Nghị quyết số 09-NQ/TU")]
+    site.build(articles, speech=True, speech_cache=site.root / "audio-cache")
+    audio = {entry["id"]: entry["audio"] for entry in site.feed()}
+    assert set(audio) == {1, 2} and all(path.startswith("audio/") for path in audio.values())
+    assert set(audio.values()) <= set(site.manifest()["files"])
+    assert (site.layer() / audio[2]).stat().st_size > 1000
+    assert f'data-src="../../{audio[2]}"' in text_of(site.layer() / "a" / "2" / "index.html")
+    result = site.build(articles[1:], speech=True, speech_cache=site.root / "audio-cache")
     assert result.audio == 1
-    assert [p for p in site.manifest()["files"] if p.startswith("audio/")] == [audio]
+    assert [p for p in site.manifest()["files"] if p.startswith("audio/")] == [audio[2]]
 
 
 def test_refresh_resigns_the_live_layer_with_a_later_expiry(site):
