@@ -16,6 +16,7 @@ import logging
 import os
 import queue
 import re
+import resource
 import subprocess
 import tempfile
 import threading
@@ -52,6 +53,7 @@ class Job:
 class Rendered:
     samples: int
     bytes: int
+    cpu_s: float = 0.0  # synthesis and encoding together, all threads and the encoder process
 
     @property
     def duration_s(self) -> float:
@@ -214,6 +216,7 @@ def _pcm_stream(job: Job) -> Iterator[bytes]:
 
 def render(job: Job) -> Rendered:
     """Synthesise `job.text` and encode it to `job.output`, overlapping the two on separate cores."""
+    cpu_before = _cpu_seconds()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             job.encoder.command(job.output), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
@@ -236,7 +239,13 @@ def render(job: Job) -> Rendered:
     size = Path(job.output).stat().st_size if Path(job.output).exists() else 0
     if returncode != 0 or size == 0:
         raise SynthesisFailed(f"{job.encoder.name} failed (exit {returncode}): {message[-300:]}")
-    return Rendered(samples=samples, bytes=size)
+    return Rendered(samples=samples, bytes=size, cpu_s=_cpu_seconds() - cpu_before)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the encoders), so benchmarks can see past load."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _feed(stdin, pending: queue.Queue[bytes | None]) -> None:

@@ -61,6 +61,7 @@ class _Cache:
         self.root, self.encoder = root, encoder
 
     def audio(self, sha: str) -> Path:
+        """Where the encoded file for `sha` lives; its `.json` sidecar sits next to it."""
         return self.root / sha[:2] / f"{sha}.{self.encoder.ext}"
 
     def lookup(self, sha: str) -> dict | None:
@@ -78,7 +79,12 @@ class _Cache:
         return folder / f".{sha}.{os.getpid()}.tmp"
 
     def store(self, sha: str, scratch: Path, rendered: Rendered) -> dict:
-        meta = {"bytes": rendered.bytes, "duration_s": round(rendered.duration_s, 3), "encoder": self.encoder.name}
+        meta = {
+            "bytes": rendered.bytes,
+            "duration_s": round(rendered.duration_s, 3),
+            "encoder": self.encoder.name,
+            "cpu_s": round(rendered.cpu_s, 3),
+        }
         sidecar = self.audio(sha).with_suffix(".json")
         os.replace(scratch, self.audio(sha))
         temporary = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
