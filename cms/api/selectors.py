@@ -148,6 +148,13 @@ def profile(member: Member) -> dict:
         "full_name": member.full_name,
         "role": member.role,
         "status": member.status,
-        "units": [{"code": u.code, "name": u.title, "level": u.level} for u in unit_chain(member)],
+        "units": chain_summary(member.unit),
         "layers": [layer.prefix for layer in layers_for(member)],
     }
+
+
+def chain_summary(unit: UnitPage) -> list[dict]:
+    """Province down to `unit` as plain dicts: one indexed query on the tree path, no page objects built."""
+    paths = [unit.path[:end] for end in range(STEP, len(unit.path) + 1, STEP)]
+    rows = UnitPage.objects.filter(path__in=paths).order_by("path").values_list("code", "title", "level")
+    return [{"code": code, "name": title, "level": level} for code, title, level in rows]

@@ -106,6 +106,7 @@ class Seeded:
     articles: int = 0
     tokens: list[str] = field(default_factory=list)
     readable: list[list[int]] = field(default_factory=list)  # per client: ids of pages it may read
+    queries: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -127,6 +128,7 @@ def seed(scale: dict, clients: int, seed_value: int = 0) -> Seeded:
         members = _insert_members(rng, units, unit_rows, scale["members"])
     result = Seeded(units=len(units), members=len(members), articles=len(pages))
     _make_clients(rng, result, members, unit_rows, pages, clients)
+    result.queries = _queries(rng, pages)
     _index(pages)
     result.seconds = round(time.perf_counter() - started, 1)
     return result
@@ -287,8 +289,11 @@ def _request(conn: http.client.HTTPConnection, method: str, path: str, token: st
     return response.status, (time.perf_counter() - started) * 1000
 
 
-def run_clients(port: int, tokens: list[str], work) -> tuple[list[float], Counter, float]:
-    """Run `work(client_index, token)` -> list of (method, path, body) in one thread per client."""
+def run_clients(port: int, tokens: list[str], work, think_ms: float = 0) -> tuple[list[float], Counter, float]:
+    """Run `work(client_index, token)` -> list of (method, path, body) in one thread per client.
+
+    With `think_ms`, each client pauses 0.5–1.5 × think_ms between requests, as a member reading the answer
+    would; without, clients fire back to back (saturation)."""
     latencies: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -299,7 +304,10 @@ def run_clients(port: int, tokens: list[str], work) -> tuple[list[float], Counte
         requests = work(index, token)
         barrier.wait()
         own = []
+        pause = random.Random(index)
         for method, path, body in requests:
+            if think_ms:
+                time.sleep(pause.uniform(0.5, 1.5) * think_ms / 1000)
             own.append(_request(conn, method, path, token, body))
         conn.close()
         with lock:
@@ -365,24 +373,46 @@ def measure(port: int, seeded: Seeded, args) -> dict:
     def reads(path_of):
         return lambda index, token: [("GET", path_of(index, k), None) for k in range(args.requests)]
 
+    def search_path(index: int, k: int) -> str:
+        return "/api/search?q=" + quote(seeded.queries[(index * args.requests + k) % len(seeded.queries)])
+
     warm = run_clients(port, seeded.tokens, lambda i, t: [("GET", "/api/me", None),
                                                           ("GET", "/api/search?q=dang+vien", None)])
     receipts = run_clients(port, seeded.tokens, receipts_work(seeded, args.batches, args.batch_size))
-    me = run_clients(port, seeded.tokens, reads(lambda i, k: "/api/me"))
-    search = run_clients(port, seeded.tokens, reads(
-        lambda i, k: "/api/search?q=" + quote(QUERIES[(i + k) % len(QUERIES)])))
+    phases = {
+        "me": run_clients(port, seeded.tokens, reads(lambda i, k: "/api/me"), args.think_ms),
+        "search": run_clients(port, seeded.tokens, reads(search_path), args.think_ms),
+        "me_saturated": run_clients(port, seeded.tokens, reads(lambda i, k: "/api/me")),
+        "search_saturated": run_clients(port, seeded.tokens, reads(search_path)),
+    }
     stored = receipts[1].get(200, 0) * args.batch_size
-    return {
+    result = {
         "receipts_per_s": round(stored / receipts[2], 1),
         "receipts_batches": sum(receipts[1].values()),
         "receipts_batch_p95_ms": p95(receipts[0]),
-        "me_p95_ms": p95(me[0]),
-        "me_median_ms": round(sorted(me[0])[len(me[0]) // 2], 1),
-        "search_p95_ms": p95(search[0]),
-        "search_median_ms": round(sorted(search[0])[len(search[0]) // 2], 1),
-        "statuses": {phase: dict(result[1]) for phase, result in
-                     (("warmup", warm), ("receipts", receipts), ("me", me), ("search", search))},
     }
+    for name, (latencies, statuses, seconds) in phases.items():
+        result[f"{name}_p95_ms"] = p95(latencies)
+        result[f"{name}_median_ms"] = round(sorted(latencies)[len(latencies) // 2], 1)
+        result[f"{name}_per_s"] = round(sum(statuses.values()) / seconds, 1)
+    result["think_ms"] = args.think_ms
+    result["statuses"] = {name: dict(r[1]) for name, r in (("warmup", warm), ("receipts", receipts), *phases.items())}
+    return result
+
+
+def _queries(rng: random.Random, pages) -> list[str]:
+    """What members type: two or three words from real titles, half of them without tone marks."""
+    from site_builder.bench.generate import fold
+
+    out = list(QUERIES)
+    for article in rng.sample(pages, min(len(pages), 400)):
+        words = [w for w in article.title.split() if w.isalpha()]
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            phrase = " ".join(words[start:start + rng.choice((2, 3))])
+            out.append(fold(phrase) if rng.random() < 0.5 else phrase)
+    rng.shuffle(out)
+    return out
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -395,6 +425,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--requests", type=int, default=20, help="số lượt /api/me và /api/search mỗi máy khách")
     parser.add_argument("--workers", type=int, default=3, help="số tiến trình gunicorn")
+    parser.add_argument("--think-ms", type=float, default=1000,
+                        help="thời gian đọc trung bình giữa hai lượt của một đảng viên (pha đo độ trễ)")
     return parser.parse_args(argv)
 
 
