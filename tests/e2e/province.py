@@ -58,7 +58,7 @@ def _articles(tree) -> dict[str, int]:
     return {name: page.pk for name, page in pages.items()}
 
 
-def _tone_speech(layer, articles, *, work_dir: Path, enabled: bool, progress=None) -> dict[int, str]:
+def _tone_speech(layer, articles, *, work_dir: Path, **_options) -> dict[int, str]:
     """Stands in for the speech stage on the cell layer: a few seconds of Opus per article."""
     if layer.prefix != AUDIO_LAYER:
         return {}

@@ -1,0 +1,88 @@
+"""axe-core (the npm package, injected into the page) on the pages members use, at phone size: login, home,
+an article (a layer page with the player and the feedback form) and search results. No serious or critical
+violation is allowed; touch targets of the reader's own controls are at least 48 px."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tests.e2e.conftest import ROOT, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():  # a fresh clone: install the locked version of axe-core
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, capture_output=True)
+    return AXE.read_text("utf-8")
+
+
+def serious_violations(page, axe_source: str) -> list[str]:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def small_targets(page, selector: str) -> list[str]:
+    return page.evaluate(
+        """(selector) => Array.from(document.querySelectorAll(selector))
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.textContent.trim() || e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
+            .filter(([, r]) => r.height < 48 || r.width < 48)
+            .map(([name, r]) => `${name}: ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        selector,
+    )
+
+
+def test_login_page_is_accessible(site, phone, axe_source):
+    page = phone().new_page()
+    page.goto(site.url + "/dang-nhap/")
+    assert serious_violations(page, axe_source) == []
+    assert small_targets(page, "button, input") == []
+
+
+def test_home_and_search_are_accessible(site, phone, axe_source):
+    page = phone().new_page()
+    log_in(page, site, "cuv.hs")
+    assert serious_violations(page, axe_source) == []
+    assert small_targets(page, "button, .tabs a, .item, .reminders a") == []
+    page.goto(site.url + "/tim-kiem/?q=nghi%20quyet")
+    page.wait_for_selector("html[data-sotay-ready=search]")
+    assert page.locator("#results .item").count() > 0
+    assert serious_violations(page, axe_source) == []
+
+
+def test_article_page_is_accessible_in_large_text_too(site, phone, axe_source):
+    page = phone().new_page()
+    log_in(page, site, "dv.x1")
+    page.goto(site.article("cell_news"))
+    page.wait_for_selector(".sotay-feedback")
+    assert serious_violations(page, axe_source) == []
+    assert small_targets(page, ".sotay-btn, .sotay-feedback textarea, .sotay-feedback select") == []
+    page.get_by_role("button", name="Chữ to").click()
+    page.reload()
+    page.wait_for_selector(".sotay-feedback")
+    assert serious_violations(page, axe_source) == []
+
+
+def test_every_control_is_reached_by_keyboard_with_a_vietnamese_name(site, phone):
+    page = phone().new_page()
+    log_in(page, site, "dv.hs")
+    names = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate(
+            "(() => { const e = document.activeElement; return e.getAttribute('aria-label') || e.innerText"
+            " || (e.labels && e.labels[0] && e.labels[0].innerText) || e.tagName; })()"
+        ).strip())
+    for wanted in ("Bỏ qua, đến nội dung chính", "Tìm kiếm", "Xem sau", "Chữ to", "Tương phản cao", "Đăng xuất"):
+        assert wanted in names
