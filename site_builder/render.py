@@ -78,16 +78,20 @@ def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Pa
 
 
 def theme_fingerprint(settings: dict, theme_dir: Path) -> str:
-    """Changes whenever anything but the pages' own content would change the output."""
+    """Changes whenever anything but the pages' own content would change the rendered pages.
+
+    Templates and this code count by content. Static assets count by name only: an edited script or
+    stylesheet is copied by mkdocs' dirty build (its source is newer), no page needs rendering again."""
     digest = hashlib.sha256()
     for name in ("mkdocs", "mkdocs-material"):
         digest.update(f"{name}={metadata.version(name)}\n".encode())
     stable = {k: v for k, v in settings.items() if k not in ("docs_dir", "site_dir")}
     digest.update(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode())
-    code = [Path(__file__), Path(pages.__file__)]
     theme_files = sorted(p for p in theme_dir.rglob("*") if p.is_file())
-    for path in code + theme_files:
-        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+    for path in [Path(__file__), Path(pages.__file__), *theme_files]:
+        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0")
+        if path.suffix in (".html", ".py", ".yml"):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -217,6 +221,11 @@ def _output(site: Path, uri: str) -> Path:
     return site / ("index.html" if uri == "index.md" else uri.removesuffix(".md") + "/index.html")
 
 
+def _page_name(uri: str) -> str:
+    """How a BuildError names a page: `a/12/` for an article, `index.html` for the layer home."""
+    return "index.html" if uri == "index.md" else uri.removesuffix(".md") + "/"
+
+
 def _write_sources(sources: dict[str, str], old: dict[str, str], docs: Path, site: Path) -> tuple[dict, int]:
     """Write changed sources and delete their outputs; return (fingerprints, number changed)."""
     fingerprints: dict[str, str] = {}
@@ -313,7 +322,7 @@ def _run_mkdocs(settings: dict, expected_pages: int, progress: ProgressFn | None
     try:
         mkdocs_build(config, dirty=True)
     except (MkDocsException, OSError, ValueError, TypeError) as exc:
-        where = _output(Path(), plugin.current).parent.as_posix() + "/" if plugin.current else None
+        where = _page_name(plugin.current) if plugin.current else None
         raise BuildError("render", f"mkdocs: {exc}", where) from exc
     finally:
         build_log.removeFilter(quiet)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from site_builder import pipeline
 from site_builder.errors import BuildError
 from site_builder.model import LayerId
-from site_builder.render import render_article_html
+from site_builder.render import THEME_DIR, render_article_html, render_layer
 from site_builder.signing import read_public_key
 from site_builder.verify import verify_layer
 from tests.site_builder.conftest import PROVINCE, make_article, resolution
@@ -298,3 +299,21 @@ def test_refresh_refuses_a_tampered_layer(site):
     with pytest.raises(BuildError, match="Tệp bị sửa: a/1/index.html"):
         pipeline.refresh_layer(PROVINCE, site_dir=site.dir, work_dir=site.work, key=site.key)
     assert site.manifest()["version"] == 1
+
+
+def test_edited_theme_script_is_republished_without_rendering_pages(site, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME_DIR, theme)
+    work = site.work / PROVINCE.prefix
+    articles = [make_article(1), make_article(2)]
+    render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
+    script = theme / "assets" / "sotay" / "sotay.js"
+    script.write_text(script.read_text("utf-8") + "\n/* sửa */\n", "utf-8")
+    stats = render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
+    assert stats.pages_rendered == 0 and not stats.full
+    assert (work / "site" / "assets" / "sotay" / "sotay.js").read_text("utf-8").endswith("/* sửa */\n")
+    main = theme / "main.html"
+    main.write_text(main.read_text("utf-8").replace("Chữ to", "Cỡ chữ lớn"), "utf-8")
+    stats = render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
+    assert stats.full and stats.pages_rendered == 3
+    assert "Cỡ chữ lớn" in text_of(work / "site" / "a" / "1" / "index.html")
