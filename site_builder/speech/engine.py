@@ -1,11 +1,10 @@
 """The worker side: pyttsx3 on espeak-ng's Vietnamese voice, streaming into an encoder.
 
-Runs inside worker processes only. espeak-ng can be initialised once per process and keeps global state, and
-pyttsx3's espeak driver can return from `runAndWait` without writing anything (it writes the file only when
-espeak reports the end of the message, which some inputs never reach). So each process owns one engine,
-text is synthesised in sentence-sized chunks (the driver also copies its buffer on every callback, which
-makes long texts quadratic), every chunk's file is checked, and a chunk that comes back empty is retried in
-smaller pieces before the whole item fails.
+Runs inside worker processes only: libespeak-ng can be initialised once per process and keeps global state.
+pyttsx3's `save_to_file` + `runAndWait` can return without having written anything, or with a message cut
+short (see `Voice`), so each process owns one engine, text is synthesised in sentence-sized chunks (the driver
+also copies its whole buffer on every callback, which makes long texts quadratic), every chunk's file is
+checked for a plausible length, and a chunk that fails is retried, then split, before the whole item fails.
 """
 
 from __future__ import annotations

@@ -39,6 +39,10 @@ class SpeechError(Exception):
         self.key = key
         self.message = message
 
+    def __reduce__(self):
+        # Keeps the error intact when a task queue pickles it.
+        return (type(self), (self.key, self.message))
+
 
 @dataclass(frozen=True)
 class AudioResult:
@@ -108,7 +112,7 @@ def _publish(source: Path, target: Path) -> None:
 
 def _init_worker() -> None:
     # Workers must not write to the parent's standard output: `sotay speech normalize` owns it.
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker process
+    sys.stdout = open(os.devnull, "w")  # lives as long as the worker process
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
