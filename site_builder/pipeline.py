@@ -87,12 +87,17 @@ def speech(
 
             out_dir.mkdir(parents=True, exist_ok=True)
             items = {str(a.id): text_for_speech(a.title, a.body_html) for a in articles}
-            results = synthesize_many(
-                items,
-                out_dir=out_dir,
-                cache_dir=cache_dir or work_dir / "audio-cache",
-                progress=(lambda done, total: progress("speech", done, total)) if progress else None,
-            )
+            from site_builder.speech import SpeechError
+
+            try:
+                results = synthesize_many(
+                    items,
+                    out_dir=out_dir,
+                    cache_dir=cache_dir or work_dir / "audio-cache",
+                    progress=(lambda done, total: progress("speech", done, total)) if progress else None,
+                )
+            except SpeechError as error:
+                raise BuildError("speech", error.message, f"a/{error.key}/") from error
             produced = {int(key): out_dir / result.filename for key, result in results.items()}
     audio: dict[int, str] = {}
     for article_id, path in produced.items():
