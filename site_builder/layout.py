@@ -55,10 +55,18 @@ def read_live_manifest(site_dir: Path, layer: LayerId) -> dict[str, Any] | None:
         return None
 
 
-def next_version(site_dir: Path, layer: LayerId) -> int:
-    """One more than any version this layer ever had here, so versions only grow (readers reject rollback)."""
+def next_version(site_dir: Path, layer: LayerId, work_dir: Path | None = None) -> int:
+    """One more than any version this layer ever had here, so versions only grow (readers reject rollback).
+
+    The work dir remembers the last version published from it, so a wiped or restored site dir does not
+    restart the count."""
     live = read_live_manifest(site_dir, layer)
     highest = live["version"] if live else 0
+    if work_dir is not None:
+        try:
+            highest = max(highest, int(json.loads((work_dir / RECORD_FILE).read_text("utf-8"))["version"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     root = versions_root(site_dir, layer)
     if root.is_dir():
         highest = max([highest, *(int(p.name) for p in root.iterdir() if p.name.isdigit())])
@@ -135,7 +143,7 @@ def stage_version(
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    version = next_version(site_dir, layer)
+    version = next_version(site_dir, layer, work_dir)
     live = read_live_manifest(site_dir, layer)
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
@@ -165,7 +173,7 @@ def restage_live(
     if live is None:
         raise FileNotFoundError(f"{layer}: no live layer to re-sign")
     root = versions_root(site_dir, layer)
-    version = next_version(site_dir, layer)
+    version = next_version(site_dir, layer, work_dir)
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
     staging = root / f".staging-{version}-{os.getpid()}"

@@ -317,3 +317,11 @@ def test_edited_theme_script_is_republished_without_rendering_pages(site, tmp_pa
     stats = render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
     assert stats.full and stats.pages_rendered == 3
     assert "Cỡ chữ lớn" in text_of(work / "site" / "a" / "1" / "index.html")
+
+
+def test_versions_keep_growing_after_the_site_dir_is_wiped(site):
+    site.build([make_article(1)])
+    site.build([make_article(1), make_article(2)])
+    shutil.rmtree(site.dir)
+    assert site.build([make_article(1), make_article(2)]).version == 3
+    assert verify_layer(site.layer(), read_public_key(site.dir / "keys" / "signing.pub")) == []
