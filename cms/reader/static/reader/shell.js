@@ -41,6 +41,12 @@
     return node;
   }
 
+  /* A view is usable: say so to tests and to the 3G benchmark (performance mark "sotay-ready-<view>"). */
+  function ready(name) {
+    document.documentElement.setAttribute("data-sotay-ready", name);
+    if (window.performance && performance.mark) performance.mark("sotay-ready-" + name);
+  }
+
   function vnDate(value) {
     var t = typeof value === "number" ? value : Date.parse(value.length === 10 ? value + "T00:00:00+07:00" : value);
     if (isNaN(t)) return "";
@@ -242,7 +248,7 @@
       }
       status.textContent = entries.length ? "" : navigator.onLine === false
         ? "Chưa có bài nào được lưu trên máy. Hãy mở sổ tay khi có mạng." : "Chưa có bài viết nào.";
-      document.documentElement.setAttribute("data-sotay-ready", "home");
+      ready("home");
     });
   }
 
@@ -265,7 +271,7 @@
         list.appendChild(el("li", {}, [itemLink(entry, { unread: true })]));
       });
       $("unread-status").textContent = items.length ? items.length + " bài chưa đọc xong." : "Bạn đã đọc hết các bài.";
-      document.documentElement.setAttribute("data-sotay-ready", "unread");
+      ready("unread");
     });
   }
 
@@ -290,7 +296,7 @@
       items.forEach(function (entry) { list.appendChild(el("li", {}, [itemLink(entry)])); });
       $("saved-status").textContent = items.length ? ""
         : "Chưa có bài nào. Bấm “Xem sau” trong một bài để lưu lại đọc sau.";
-      document.documentElement.setAttribute("data-sotay-ready", "saved");
+      ready("saved");
     });
   }
 
@@ -342,7 +348,7 @@
       var n = answer.results.length;
       status.textContent = (n ? n + " kết quả cho “" + q + "”." : "Không tìm thấy bài nào cho “" + q + "”.") +
         (answer.offline ? " (Tìm trên các bài đã lưu trên máy.)" : "");
-      document.documentElement.setAttribute("data-sotay-ready", "search");
+      ready("search");
     }, function () {
       status.textContent = "Không tìm được: không có mạng và chưa có chỉ mục tìm kiếm trên máy.";
     });
@@ -402,7 +408,7 @@
           el("p", { text: item.body }),
         ].concat(replies)));
       });
-      document.documentElement.setAttribute("data-sotay-ready", "feedback");
+      ready("feedback");
     }, function () { /* offline or expired: already said in a banner */ });
   }
 

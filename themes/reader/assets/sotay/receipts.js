@@ -307,6 +307,9 @@
     if (anchor && anchor.nextSibling) article.insertBefore(actions, anchor.nextSibling);
     else article.appendChild(actions);
     article.insertBefore(status, actions.nextSibling);
+    // The layer's own header leads to the layer's home; members want the merged reader home.
+    var back = el("a", { href: "/", class: "sotay-back" }, "← Trang chủ sổ tay");
+    article.insertBefore(back, article.firstChild);
     article.appendChild(feedbackForm(id, kind));
     trackAudio(article, id);
   }
@@ -386,6 +389,7 @@
   var CSS = "body[data-md-color-primary]{--md-primary-fg-color:#b71c1c;--md-primary-fg-color--light:#c62828;" +
     "--md-primary-fg-color--dark:#7f0000;--md-accent-fg-color:#b71c1c}" +
     ".sotay-actions{display:flex;flex-wrap:wrap;margin:.5em 0}" +
+    ".sotay-back{display:inline-flex;align-items:center;min-height:48px;font-weight:700}" +
     ".sotay-status:empty{display:none}.sotay-status{font-weight:700}" +
     ".sotay-offline{background:#fff3cd;color:#3d2e00;border:1px solid #c9a227;border-radius:6px;padding:.6em .8em}" +
     ".sotay-feedback{margin-top:2em;border-top:1px solid #ccc}" +
@@ -402,6 +406,8 @@
     }
     setupArticle(article);
     offlineBanner();
+    document.documentElement.setAttribute("data-sotay-ready", "article");
+    if (root.performance && performance.mark) performance.mark("sotay-ready-article");
   }
 
   root.addEventListener("sotay-outbox", function (event) {
