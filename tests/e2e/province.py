@@ -77,23 +77,6 @@ def _tone_speech(layer, articles, *, work_dir: Path, **_options) -> dict[int, st
     return audio
 
 
-def _with_reader_scripts() -> None:
-    """Layer pages must load the reader's in-article script (assets/sotay/receipts.js). Until the render stage
-    lists it among its scripts, add it here so the browser tests exercise the real file in a real layer."""
-    from site_builder import render
-
-    original = render.mkdocs_settings
-
-    def settings(*args, **kwargs):
-        config = original(*args, **kwargs)
-        scripts = config.setdefault("extra_javascript", [])
-        if "assets/sotay/receipts.js" not in scripts:
-            scripts.append("assets/sotay/receipts.js")
-        return config
-
-    render.mkdocs_settings = settings
-
-
 def build(var_dir: Path) -> dict:
     import django
 
@@ -108,7 +91,6 @@ def build(var_dir: Path) -> dict:
     tree = make_tree()
     ids = _articles(tree)
     pipeline.speech = _tone_speech
-    _with_reader_scripts()
     layers = ["u/tn/all", "u/tn/dt/all", "u/tn/dt/hs/all", AUDIO_LAYER, "u/tn/pl/all", "u/tn/pl/dn/all",
               "u/tn/pl/dn/y1/all"]
     for prefix in layers:
