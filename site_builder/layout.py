@@ -279,10 +279,23 @@ def prune_versions(site_dir: Path, layer: LayerId, *, keep: int = 2, background:
         os.rename(path, trash / path.name)
     sweep = sorted(root.glob(".trash-*"))
     if background:
-        threading.Thread(target=_delete_all, args=(sweep,), daemon=True).start()
+        thread = threading.Thread(target=_delete_all, args=(sweep,), daemon=True)
+        thread.start()
+        _PRUNING.append(thread)
     else:
         _delete_all(sweep)
     return len(doomed)
+
+
+_PRUNING: list[threading.Thread] = []
+
+
+def wait_for_pruning(timeout: float | None = None) -> None:
+    """Wait for background deletions of old versions (a command about to exit, a test about to clean up).
+
+    Not required for correctness: a deletion cut short by exit is swept by the next prune."""
+    while _PRUNING:
+        _PRUNING.pop().join(timeout)
 
 
 def _delete_all(paths: list[Path]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import pipeline
+from site_builder import layout, pipeline
 from site_builder.errors import BuildError
 from site_builder.model import LayerId
 from site_builder.render import THEME_DIR, render_article_html, render_layer
@@ -322,6 +322,7 @@ def test_edited_theme_script_is_republished_without_rendering_pages(site, tmp_pa
 def test_versions_keep_growing_after_the_site_dir_is_wiped(site):
     site.build([make_article(1)])
     site.build([make_article(1), make_article(2)])
+    layout.wait_for_pruning()
     shutil.rmtree(site.dir)
     assert site.build([make_article(1), make_article(2)]).version == 3
     assert verify_layer(site.layer(), read_public_key(site.dir / "keys" / "signing.pub")) == []
