@@ -63,3 +63,30 @@ def layers_of_unit(code: str) -> list[LayerId]:
 
 def target_layers(unit_code: str | None = None) -> list[LayerId]:
     return layers_of_unit(unit_code) if unit_code else all_layers()
+
+
+def refresh_expiring(*, within_days: int = 10, compact: bool = True) -> list[str]:
+    """Re-sign every layer whose manifest expires within `within_days` (readers refuse a frozen layer).
+
+    Layers nobody edits still need a fresh signature before they expire; a layer with no live version yet is
+    built. With `compact`, the search archive segment is compacted by a build instead of a plain re-sign.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from site_builder.layout import read_live_manifest
+    from site_builder.pipeline import refresh_layer
+
+    refreshed = []
+    limit = datetime.now(UTC) + timedelta(days=within_days)
+    for layer in all_layers():
+        manifest = read_live_manifest(settings.SOTAY_SITE_DIR, layer)
+        if manifest is not None and datetime.fromisoformat(manifest["expires"]) > limit:
+            continue
+        if manifest is None or compact:
+            build_one(layer.prefix)
+        else:
+            refresh_layer(layer, site_dir=settings.SOTAY_SITE_DIR, work_dir=settings.SOTAY_BUILD_DIR,
+                          key=_signing_key(), expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS)
+        refreshed.append(layer.prefix)
+    logger.info("refreshed %d layers expiring before %s", len(refreshed), limit.date())
+    return refreshed

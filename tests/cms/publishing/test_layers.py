@@ -117,3 +117,20 @@ def test_an_ordinary_publish_rebuilds_one_layer_and_a_tier_change_both(tree, dja
     assert len(callbacks) == 2
     assert [i["title"] for i in live_feed("u/tn/dt/committee")] == ["Tin một lớp"]
     assert live_feed("u/tn/dt/all") == []
+
+
+def test_layers_close_to_expiry_are_re_signed_and_others_left_alone(published):
+    from datetime import UTC, datetime, timedelta
+
+    from cms.publishing.build import refresh_expiring
+    from site_builder.layout import read_live_manifest
+    from site_builder.model import LayerId
+
+    layer = LayerId(("tn", "dt"), "all")
+    before = read_live_manifest(settings.SOTAY_SITE_DIR, layer)
+    assert "u/tn/dt/all" not in refresh_expiring(within_days=10, compact=False)
+    refreshed = refresh_expiring(within_days=40, compact=False)
+    after = read_live_manifest(settings.SOTAY_SITE_DIR, layer)
+    assert "u/tn/dt/all" in refreshed and after["version"] > before["version"]
+    assert after["files"] == before["files"]
+    assert datetime.fromisoformat(after["expires"]) > datetime.now(UTC) + timedelta(days=29)

@@ -16,11 +16,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float = 1.0, **options) -> None:
         def scheduled() -> None:
+            from cms.publishing.build import refresh_expiring
+
+            last_refresh = 0.0
             while True:
                 try:
                     call_command("publish_scheduled", verbosity=0)
+                    if time.monotonic() - last_refresh > 6 * 3600:
+                        # Manifests expire; re-sign layers nobody edits well before readers would refuse them.
+                        refresh_expiring(compact=False)
+                        last_refresh = time.monotonic()
                 except Exception:  # noqa: BLE001 - keep the scheduler alive, log what broke
-                    logger.exception("publish_scheduled failed")
+                    logger.exception("scheduled publishing or layer refresh failed")
                 time.sleep(60)
 
         threading.Thread(target=scheduled, daemon=True, name="publish-scheduled").start()
