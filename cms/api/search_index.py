@@ -207,34 +207,37 @@ def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: 
     folder = str(ix.storage.folder)
     merged = [hit for layer in dict.fromkeys(layers) for hit in _layer_hits(searcher, folder, layer, query, limit)]
     merged.sort(key=lambda hit: (-hit[0], -hit[1]))
-    return [dict(result) for _score, _ts, result in merged[:limit]]
+    terms = list(dict.fromkeys(text for _field, text in query.iter_all_terms()))
+    # Stored fields (with the body, for the snippet) are read only for the hits actually returned.
+    return [_result(searcher.stored_fields(docnum), terms) for _score, docnum in merged[:limit]]
 
 
-_RESULTS_CACHE_SIZE = 2048
+def _result(fields: dict, terms: list[str]) -> dict:
+    return {
+        "title": fields["title"],
+        "url": fields["url"],
+        "snippet": make_snippet(fields["body"], terms),
+        "unit": fields["unit"],
+        "published": fields["published"],
+        "kind": fields.get("kind"),
+        "layer": fields["layer"],
+    }
+
+
+_RESULTS_CACHE_SIZE = 4096
 _results: OrderedDict[tuple, list] = OrderedDict()
 
 
-def _layer_hits(searcher, folder: str, layer: LayerId, query, limit: int) -> list[tuple[float, int, dict]]:
+def _layer_hits(searcher, folder: str, layer: LayerId, query, limit: int) -> list[tuple[float, int]]:
+    """(score, document number) of the layer's best matches; numbers are valid for this index generation."""
     key = (folder, searcher.ixreader.generation(), layer.prefix, repr(query), limit)
     with _lock:
         cached = _results.get(key)
         if cached is not None:
             _results.move_to_end(key)
             return cached
-    terms = list(dict.fromkeys(text for _field, text in query.iter_all_terms()))
     hits = searcher.search(Require(query, Term("layer", layer.prefix)), limit=limit, optimize=False)
-    found = [
-        (hit.score, hit["published_ts"], {
-            "title": hit["title"],
-            "url": hit["url"],
-            "snippet": make_snippet(hit["body"], terms),
-            "unit": hit["unit"],
-            "published": hit["published"],
-            "kind": hit.get("kind"),
-            "layer": hit["layer"],
-        })
-        for hit in hits
-    ]
+    found = [(hit.score, hit.docnum) for hit in hits]
     with _lock:
         _results[key] = found
         while len(_results) > _RESULTS_CACHE_SIZE:
