@@ -1,21 +1,27 @@
 """The API's full-text index (Whoosh): one document per published article, searched only within the caller's layers.
 
-Vietnamese readers type with or without tone marks, so title and body are analysed by a folding analyzer: each
-token is folded (NFD, marks dropped, đ→d, lower case) while keeping its offsets in the original text. The folded
-terms are what is indexed and queried; the stored original is what snippets highlight. "nghi quyet" and
-"nghị quyết" both find "Nghị quyết", and the snippet shows "<mark>Nghị</mark> <mark>quyết</mark>".
+Vietnamese readers type with or without tone marks, so the indexed text is folded (NFD, marks dropped, đ→d,
+lower case) and so is every query: "nghi quyet" and "nghị quyết" both find "Nghị quyết". Title and body are
+stored in their original form for display; snippets highlight the original text (see `snippets.py`).
+
+Layer-scoped terms. Every indexed term carries its layer: "Nghị quyết" in layer `u/tn/dt/all` is indexed as
+`tn.dt.all~nghi` and `tn.dt.all~quyet`. A member's query is built only from the terms of the layers they may
+read, so another layer's document cannot match, be scored or be counted — a filter that is part of the query,
+never applied after paging. It is also what keeps search fast: a term's posting list holds one layer's
+documents, not the whole province's, so ranking work grows with what the member can read. Each layer is
+searched on its own and the per-layer top lists are merged by score; those lists are cached per index
+generation, so the province layer, which every member reads, is ranked once per query and process.
 
 whoosh-reloaded (2.7.5, maintained fork, same `whoosh` import) is used instead of whoosh 2.7.4, whose unmaintained
 sources raise SyntaxWarnings on import on current Pythons.
 
 The index is written when a layer is built (`update_layer`, called by the build queue after publish, unpublish
-and move) and can be rebuilt from live pages (`rebuild_index`). Writers in different processes wait for Whoosh's
-file lock, so concurrent builds never interleave.
+and move) and can be rebuilt from live pages (`rebuild_index`, `sotay manage rebuild_search_index`). Writers
+in different processes wait for Whoosh's file lock, so concurrent builds never interleave.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import threading
@@ -25,13 +31,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import AndGroup, QueryParser
-from whoosh.query import Require, Term
+from whoosh.query import And, Term
 from whoosh.writing import CLEAR
 
 from site_builder.model import Article, LayerId
+
+from .snippets import make_snippet
 
 try:
     from site_builder.text import fold, html_to_text
@@ -41,32 +48,26 @@ except ImportError:  # the shared text helpers are optional; the API keeps a twi
 logger = logging.getLogger("sotay.api.search")
 
 WRITE_TIMEOUT_S = 120
-SNIPPET_CHARS = 220
-_QUERY_JUNK = re.compile(r"[^\w\s\"*]+")
+MAX_QUERY_TERMS = 8
+# Words are letters and digits; "12.450" and "90,14" stay whole. No stop words and no minimum length: English
+# stop lists would drop Vietnamese syllables ("an" of "an ninh").
+_WORD = re.compile(r"\w+(?:[.,]\w+)*")
 
 
-class FoldFilter(Filter):
-    """Replace each token's text by its folded form; start/end characters still point into the original."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token
+def words(text: str) -> list[str]:
+    """Folded words of `text`, in order."""
+    return _WORD.findall(fold(unicodedata.normalize("NFC", text)))
 
 
-def folding_analyzer():
-    # No stop words and no minimum length: English stop lists drop Vietnamese syllables ("an" of "an ninh").
-    return RegexTokenizer(r"\w+(?:[.,]\w+)*") | LowercaseFilter() | FoldFilter()
+def layer_key(layer: LayerId) -> str:
+    return ".".join((*layer.unit_path, layer.tier))
 
 
 def make_schema() -> Schema:
-    analyzer = folding_analyzer()
     return Schema(
         page_id=ID(stored=True, unique=True),
         layer=ID(stored=True),
-        # One indexed field (title twice, summary, body): an AND of plain posting lists is far cheaper in Whoosh
-        # than an AND of per-field unions. Title and body are stored for display and snippets only.
-        content=TEXT(analyzer=analyzer),
+        content=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),  # layer-scoped folded words
         title=STORED(),
         body=STORED(),
         unit=STORED(),
@@ -78,17 +79,15 @@ def make_schema() -> Schema:
 
 
 _SCHEMA = make_schema()
+_lock = threading.Lock()
+_open: dict[str, index.Index] = {}
+_searchers: dict[str, object] = {}
 
 
 def index_dir() -> Path:
     from django.conf import settings
 
     return Path(settings.SOTAY_VAR_DIR) / "search"
-
-
-_lock = threading.Lock()
-_open: dict[str, index.Index] = {}
-_searchers: dict[str, object] = {}
 
 
 def open_index(directory: Path | None = None) -> index.Index:
@@ -106,13 +105,15 @@ def open_index(directory: Path | None = None) -> index.Index:
 
 def _document(article: Article) -> dict:
     text = html_to_text(article.body_html)
-    body = f"{article.summary}\n{text}" if article.summary else text
     title = unicodedata.normalize("NFC", article.title)
-    body = unicodedata.normalize("NFC", body)
+    body = unicodedata.normalize("NFC", f"{article.summary}\n{text}" if article.summary else text)
+    key = layer_key(article.layer)
+    # The title twice: a word in the title weighs more than one in the body.
+    content = " ".join(f"{key}~{word}" for word in words(title) * 2 + words(body))
     return {
         "page_id": str(article.id),
         "layer": article.layer.prefix,
-        "content": f"{title}\n{title}\n{body}",
+        "content": content,
         "title": title,
         "body": body,
         "unit": article.unit_name,
@@ -171,9 +172,7 @@ def _searcher(ix: index.Index):
     key = str(ix.storage.folder)
     with _lock:
         current = _searchers.get(key)
-        if current is None:
-            current = ix.searcher()
-        elif not current.up_to_date():
+        if current is None or not current.up_to_date():
             # Not Searcher.refresh(): its reused segment readers keep the old deletions, so an unpublished page
             # would still be found. The old searcher is dropped, not closed, as another thread may be using it.
             current = ix.searcher()
@@ -181,33 +180,22 @@ def _searcher(ix: index.Index):
         return current
 
 
-def parse_query(q: str):
-    text = fold(unicodedata.normalize("NFC", _QUERY_JUNK.sub(" ", q))).strip()
-    if not text or not re.search(r"\w", text):
-        return None
-    parser = QueryParser("content", schema=_SCHEMA, group=AndGroup)
-    return parser.parse(text)
+def query_words(q: str) -> list[str]:
+    """The distinct folded words of what the member typed (operators and symbols are plain separators)."""
+    return list(dict.fromkeys(words(q)))[:MAX_QUERY_TERMS]
 
 
 def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: Path | None = None) -> list[dict]:
-    """Best matches of `q` among documents of `layers` only.
-
-    Each layer is searched on its own (`Require(query, layer)`: the layer is part of the query, so Whoosh only
-    ever visits that layer's documents) and the per-layer top lists are merged by score; scores come from one
-    index, so they compare. Nothing outside the layers is scored, counted or returned, and no result list is
-    filtered after paging. Per-layer lists are cached per index generation: the province layer, which every
-    member reads, is ranked once per query and process, not once per member.
-    """
-    query = parse_query(q)
-    if query is None or not layers:
+    """Best matches of `q` (every word must occur) among the documents of `layers` only."""
+    terms = query_words(q)
+    if not terms or not layers:
         return []
     limit = max(1, min(limit, 50))
     ix = open_index(directory)
     searcher = _searcher(ix)
     folder = str(ix.storage.folder)
-    merged = [hit for layer in dict.fromkeys(layers) for hit in _layer_hits(searcher, folder, layer, query, limit)]
+    merged = [hit for layer in dict.fromkeys(layers) for hit in _layer_hits(searcher, folder, layer, terms, limit)]
     merged.sort(key=lambda hit: (-hit[0], -hit[1]))
-    terms = list(dict.fromkeys(text for _field, text in query.iter_all_terms()))
     # Stored fields (with the body, for the snippet) are read only for the hits actually returned.
     return [_result(searcher.stored_fields(docnum), terms) for _score, docnum in merged[:limit]]
 
@@ -228,16 +216,17 @@ _RESULTS_CACHE_SIZE = 4096
 _results: OrderedDict[tuple, list] = OrderedDict()
 
 
-def _layer_hits(searcher, folder: str, layer: LayerId, query, limit: int) -> list[tuple[float, int]]:
+def _layer_hits(searcher, folder: str, layer: LayerId, terms: list[str], limit: int) -> list[tuple[float, int]]:
     """(score, document number) of the layer's best matches; numbers are valid for this index generation."""
-    key = (folder, searcher.ixreader.generation(), layer.prefix, repr(query), limit)
+    key = (folder, searcher.ixreader.generation(), layer.prefix, tuple(terms), limit)
     with _lock:
         cached = _results.get(key)
         if cached is not None:
             _results.move_to_end(key)
             return cached
-    hits = searcher.search(Require(query, Term("layer", layer.prefix)), limit=limit, optimize=False)
-    found = [(hit.score, hit.docnum) for hit in hits]
+    scope = layer_key(layer)
+    query = And([Term("content", f"{scope}~{word}") for word in terms])
+    found = [(hit.score, hit.docnum) for hit in searcher.search(query, limit=limit)]
     with _lock:
         _results[key] = found
         while len(_results) > _RESULTS_CACHE_SIZE:
@@ -252,50 +241,12 @@ def search(member, q: str, limit: int = 20) -> list[dict]:
     return search_layers(layers_for(member), q, limit=limit)
 
 
-def make_snippet(text: str, terms: list[str]) -> str:
-    """HTML excerpt of the original `text` around the first match, matches in <mark>, the rest escaped.
-
-    Whoosh's highlighter re-analyses the whole body for every hit (5 ms each); folding keeps character positions
-    for NFC Vietnamese, so the folded text is searched and the same span of the original is shown instead.
-    """
-    folded = fold(text)
-    words = sorted((t for t in terms if t and not t.isspace()), key=len, reverse=True)
-    if len(folded) != len(text) or not words:
-        return _plain_snippet(text)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
-    # Centre on the words as typed, together, where they occur so; else on the first matching word.
-    phrase = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, terms)) + r"(?!\w)") if len(terms) > 1 else None
-    first = (phrase.search(folded) if phrase else None) or pattern.search(folded)
-    if first is None:
-        return _plain_snippet(text)
-    start = max(0, first.start() - SNIPPET_CHARS // 4)
-    if start:
-        start = text.find(" ", start, first.start()) + 1 or start
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        end = text.rfind(" ", first.end(), end) if text.rfind(" ", first.end(), end) > 0 else end
-    parts, pos = [], start
-    for match in pattern.finditer(folded, start, end):
-        parts += [html.escape(text[pos:match.start()], quote=False),
-                  "<mark>", html.escape(text[match.start():match.end()], quote=False), "</mark>"]
-        pos = match.end()
-    parts.append(html.escape(text[pos:end], quote=False))
-    return ("… " if start else "") + "".join(parts).strip() + (" …" if end < len(text) else "")
-
-
-def _plain_snippet(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    return html.escape(text, quote=False)
-
-
 def document_count(directory: Path | None = None) -> int:
     return open_index(directory).doc_count()
 
 
 def reset_cache() -> None:
-    """Forget open indexes and searchers (tests point SOTAY_VAR_DIR somewhere new)."""
+    """Forget open indexes, searchers and cached results (tests point SOTAY_VAR_DIR somewhere new)."""
     with _lock:
         for searcher in _searchers.values():
             searcher.close()
