@@ -63,6 +63,13 @@ def shared_source(name: str) -> bytes | None:
     return (THEME_ASSETS / name).read_bytes()
 
 
+def public_key() -> str:
+    """The province's Ed25519 public key (base64), as /keys/signing.pub publishes it."""
+    from site_builder.signing import load_or_create_key, public_key_b64
+
+    return public_key_b64(load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)).strip()
+
+
 def service_worker_source() -> bytes:
     """sw.js with its precache list and a version that changes whenever any shell file does."""
     urls = shell_urls()
@@ -75,5 +82,6 @@ def service_worker_source() -> bytes:
         f"var SOTAY_PRECACHE = {json.dumps(precache)};\n"
         f"var SOTAY_SHELL_ROUTES = {json.dumps(list(SHELL_ROUTES))};\n"
         f"var SOTAY_IMPORTS = {json.dumps([urls['nacl'], urls['verify']])};\n"
+        f"var SOTAY_PUBLIC_KEY = {json.dumps(public_key())};\n"
     )
     return prelude.encode() + body

@@ -93,7 +93,8 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
 
     get_token(request)  # the CSRF cookie the reader's POSTs (receipts, feedback) send back
     me = json.dumps(profile(member), ensure_ascii=False).replace("<", "\\u003c")
-    response = render(request, "reader/shell.html", {"me_json": me, "assets": assets.shell_urls()})
+    context = {"me_json": me, "assets": assets.shell_urls(), "public_key": assets.public_key()}
+    response = render(request, "reader/shell.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
 

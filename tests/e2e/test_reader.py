@@ -99,6 +99,7 @@ def test_read_listen_and_work_offline_then_everything_arrives_once(site, phone):
     wait_until_sent(page)
     page.goto(site.url + "/")
     page.wait_for_selector("html[data-sotay-ready=home]")
+    page.wait_for_selector("html[data-sotay-held]", state="attached")  # feeds, search indexes, theme kept
 
     context.set_offline(True)
     page.goto(site.article("cell_news"))

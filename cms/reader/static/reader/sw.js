@@ -31,11 +31,7 @@ self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL_CACHE).then(function (cache) {
       var assets = SOTAY_PRECACHE.filter(function (url) { return url !== "/"; });
-      return cache.addAll(assets).then(function () {
-        return Promise.all([keepShellPage(), caches.open(DATA).then(function (data) {
-          return data.add("/keys/signing.pub");  // the shell checks manifests with it, also offline
-        }).catch(function () {})]);
-      });
+      return cache.addAll(assets).then(function () { return keepShellPage(); });
     }).then(function () { return self.skipWaiting(); })
   );
 });
@@ -58,7 +54,9 @@ self.addEventListener("message", function (event) {
       if (event.source) event.source.postMessage({ type: "sotay-cleared" });
     }));
   } else if (data.type === "hold" && Array.isArray(data.layers)) {
-    event.waitUntil(hold(data.layers).catch(function () { /* tried again on the next visit */ }));
+    event.waitUntil(hold(data.layers).then(function () {
+      tell({ type: "sotay-held", layers: data.layers });
+    }, function () { /* tried again on the next visit */ }));
   }
 });
 

@@ -87,20 +87,23 @@
 
   var keyPromise = null;
   function publicKey() {
+    if (!keyPromise && root.SOTAY_PUBLIC_KEY) {
+      // The shell page and the service worker carry the key (saves a round trip on 3G; changes with it).
+      keyPromise = Promise.resolve(root.SOTAY_PUBLIC_KEY);
+    }
     if (!keyPromise) {
       keyPromise = fetch(KEY_URL, { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error("public key: HTTP " + response.status);
           return response.text();
-        })
-        .then(function (text) {
-          var key = fromBase64(text);
-          if (key.length !== 32) throw VerifyError("format", "public key length " + key.length);
-          return key;
         });
       keyPromise.catch(function () { keyPromise = null; });
     }
-    return keyPromise;
+    return keyPromise.then(function (text) {
+      var key = fromBase64(text);
+      if (key.length !== 32) throw VerifyError("format", "public key length " + key.length);
+      return key;
+    });
   }
 
   /* Resolve with the parsed manifest, or reject with a VerifyError naming what failed.

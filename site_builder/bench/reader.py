@@ -1,0 +1,373 @@
+"""`sotay bench reader [--json] [--var-dir DIR] [--runs N]`: the reader on a phone over 3G, in Debian's Chromium.
+
+Starts the app on 127.0.0.1 against a built demo province (`--var-dir` of an existing `sotay load-demo`, or a
+fresh one loaded with `--no-speech` into a temporary dir, about 2 minutes), then for a cell member measures
+with Chromium's own network emulation (CDP `Network.emulateNetworkConditions`: 400 ms latency, 400 kbit/s
+down and up):
+
+- `first_view_kb_gz`: everything the first home view transfers from a cold cache, after login: the shell
+  page, its CSS and scripts, the public key, each layer's signed manifest and signature, each feed, the
+  unread list (bytes on the wire as Chromium counts them, headers included);
+- `home_ready_s_3g`: from navigation to the merged feed drawn (performance mark `sotay-ready-home`);
+- `article_ready_s_3g`: from tapping the newest article of the member's own cell to the article usable
+  (its controls drawn: mark `sotay-ready-article`), once the service worker has kept the layers' theme and
+  search files (it does so in the background after the first home view: `offline_kept_kb`);
+  `article_ready_s_3g_first_visit` is the same tap on a phone without the service worker (nothing cached);
+- `search_query_kb`: what one online search transfers (the API's JSON answer), the largest of a few queries.
+
+The first home view is always without a service worker (it registers after that view).
+Compression: the app runs behind a small gzip layer that does what deploy/nginx/sotay.conf asks of nginx
+(level 5, from 512 bytes, the same types); Django's development server alone sends everything uncompressed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"width": 360, "height": 640}
+THREE_G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+# deploy/nginx/sotay.conf: gzip_types (text/html is always compressed by nginx)
+GZIP_TYPES = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+              "application/xml", "image/svg+xml", "text/plain"}
+GZIP_MIN_LENGTH = 512
+QUERIES = ("nghi quyet", "dang vien", "xay dung dang", "chi bo")
+TARGETS = {"first_view_kb_gz": 100, "home_ready_s_3g": 3.0, "article_ready_s_3g": 2.0, "search_query_kb": 150}
+
+
+class GzipLikeNginx:
+    """WSGI middleware compressing responses as the production nginx does (buffers each response)."""
+
+    def __init__(self, app, level: int = 5) -> None:
+        self.app = app
+        self.level = level
+
+    def __call__(self, environ, start_response):
+        if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            return self.app(environ, start_response)
+        captured: dict = {}
+        chunks: list[bytes] = []
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return chunks.append
+
+        result = self.app(environ, capture)
+        try:
+            chunks.extend(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in captured["headers"]]
+        names = {k.lower(): v for k, v in headers}
+        kind = names.get("content-type", "").split(";")[0].strip()
+        if (kind in GZIP_TYPES and len(body) >= GZIP_MIN_LENGTH and "content-encoding" not in names
+                and captured["status"][:3] not in ("206", "304")):
+            body = gzip.compress(body, self.level)
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body))), ("Vary", "Accept-Encoding")]
+        start_response(captured["status"], headers)
+        return [body]
+
+
+def serve(port: int) -> None:
+    """The app as `sotay serve` runs it (threads, static files), behind GzipLikeNginx."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import run
+
+    run("127.0.0.1", port, GzipLikeNginx(StaticFilesHandler(WSGIHandler())), threading=True)
+
+
+def _env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOTAY_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", SOTAY_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT))
+    return env
+
+
+def load_demo(var_dir: Path) -> None:
+    env = _env(var_dir)
+    for args in (["manage", "migrate", "-v0"], ["load-demo", "--no-speech"]):
+        subprocess.run([sys.executable, "-m", "cms.cli", *args], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(var_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "site_builder.bench.reader", "--serve", str(port)], cwd=ROOT,
+                            env=_env(var_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/dang-nhap/", timeout=2):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("the reader did not start")
+
+
+class Wire:
+    """Bytes on the wire per request, as Chromium's network stack reports them to DevTools."""
+
+    def __init__(self, cdp) -> None:
+        self.requests: dict[str, dict] = {}
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _sent(self, event) -> None:
+        self.requests[event["requestId"]] = {"url": event["request"]["url"], "bytes": 0, "done": False}
+
+    def _response(self, event) -> None:
+        entry = self.requests.get(event["requestId"])
+        if entry is not None:
+            headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
+            entry.update(status=event["response"]["status"], encoding=headers.get("content-encoding", ""))
+
+    def _finished(self, event) -> None:
+        entry = self.requests.get(event["requestId"])
+        if entry is not None:
+            entry.update(bytes=event["encodedDataLength"], done=True)
+
+    def reset(self) -> None:
+        self.requests.clear()
+
+    def total_kb(self) -> float:
+        return round(sum(r["bytes"] for r in self.requests.values()) / 1024, 1)
+
+    def listing(self, base: str) -> list[dict]:
+        return [{"url": r["url"].removeprefix(base), "bytes": r["bytes"], "status": r.get("status"),
+                 "gzip": r.get("encoding") == "gzip"} for r in self.requests.values()]
+
+
+class ServiceWorkerWire:
+    """Chromium applies a page's network emulation to the page only; the service worker fetches on its own
+    connection, so it gets the same 3G profile through a browser-level DevTools session, and its bytes are
+    counted from the events it sends back."""
+
+    def __init__(self, browser, seconds: float = 30) -> None:
+        self.cdp = browser.new_browser_cdp_session()
+        self.bytes = 0
+        self.cdp.on("Target.receivedMessageFromTarget", self._message)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            workers = [t for t in self.cdp.send("Target.getTargets")["targetInfos"] if t["type"] == "service_worker"]
+            if workers:
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("no service worker started")
+        self.session = self.cdp.send("Target.attachToTarget", {"targetId": workers[0]["targetId"], "flatten": False})[
+            "sessionId"]
+        self._send(1, "Network.enable", {})
+        self._send(2, "Network.emulateNetworkConditions", THREE_G)
+
+    def _send(self, number: int, method: str, params: dict) -> None:
+        message = json.dumps({"id": number, "method": method, "params": params})
+        self.cdp.send("Target.sendMessageToTarget", {"sessionId": self.session, "message": message})
+
+    def _message(self, event) -> None:
+        message = json.loads(event["message"])
+        if message.get("method") == "Network.loadingFinished":
+            self.bytes += message["params"]["encodedDataLength"]
+
+    def take_kb(self) -> float:
+        kb, self.bytes = round(self.bytes / 1024, 1), 0
+        return kb
+
+    def close(self) -> None:
+        self.cdp.detach()
+
+
+def _wait_done(page, wire: Wire, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not all(r["done"] for r in wire.requests.values()):
+        page.wait_for_timeout(100)
+
+
+def _mark(page, name: str) -> float:
+    return page.evaluate(f"performance.getEntriesByName('sotay-ready-{name}')[0].startTime") / 1000
+
+
+def _logged_in_cookies(browser, url: str, user: str, password: str) -> list[dict]:
+    """Log in through the form without throttling; the measured phone starts with the session only."""
+    login = browser.new_context(viewport=PHONE, service_workers="block")
+    page = login.new_page()
+    page.goto(url + "/dang-nhap/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    cookies = login.cookies()
+    login.close()
+    return cookies
+
+
+def _throttled_phone(browser, cookies: list[dict], *, service_workers: str):
+    context = browser.new_context(viewport=PHONE, service_workers=service_workers, locale="vi-VN")
+    context.add_cookies(cookies)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", THREE_G)
+    return context, page, Wire(cdp)
+
+
+def _open_home(page, wire: Wire, url: str) -> dict:
+    page.goto(url + "/", wait_until="commit")
+    page.wait_for_selector("html[data-sotay-ready=home]", timeout=60_000)
+    home_s = _mark(page, "home")
+    _wait_done(page, wire)
+    return {"s": round(home_s, 2), "kb": wire.total_kb(), "requests": wire.listing(url),
+            "entries": page.locator("#feed .item").count()}
+
+
+def _open_article(page, wire: Wire) -> dict:
+    wire.reset()
+    page.locator("#feed .badge.level-cell").first.locator("xpath=ancestor::a").click()
+    page.wait_for_selector("html[data-sotay-ready=article]", timeout=60_000)
+    article_s = _mark(page, "article")
+    fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || 0")
+    _wait_done(page, wire)
+    return {"s": round(article_s, 2), "kb": wire.total_kb(), "fcp_s": round(fcp / 1000, 2)}
+
+
+def measure_cold(browser, url: str, cookies: list[dict]) -> dict:
+    """A first visit (no service worker): the home, then the newest cell article, then online searches."""
+    context, page, wire = _throttled_phone(browser, cookies, service_workers="block")
+    try:
+        home = _open_home(page, wire, url)
+        article = _open_article(page, wire)
+        page.goto(url + "/tim-kiem/")
+        page.wait_for_selector("html[data-sotay-ready=search]", timeout=60_000)
+        searches = {}
+        for query in QUERIES:
+            page.wait_for_timeout(200)
+            wire.reset()
+            page.fill("#q", query)
+            page.press("#q", "Enter")
+            page.wait_for_selector("html[data-sotay-ready=search]", timeout=60_000)
+            _wait_done(page, wire)
+            searches[query] = {"kb": wire.total_kb(), "results": page.locator("#results .item").count()}
+    finally:
+        context.close()
+    return {"home": home, "article": article, "searches": searches}
+
+
+def measure_kept(browser, url: str, cookies: list[dict]) -> dict:
+    """The normal case after the first minute: the service worker installed while the home was shown and kept
+    the layers' theme and search files; then the member opens the newest cell article."""
+    context, page, wire = _throttled_phone(browser, cookies, service_workers="allow")
+    worker = None
+    try:
+        _open_home(page, wire, url)
+        worker = ServiceWorkerWire(browser)
+        page.wait_for_selector("html[data-sotay-held]", state="attached", timeout=180_000)
+        held_kb = worker.take_kb()
+        article = _open_article(page, wire)
+        article["kb"] = round(article["kb"] + worker.take_kb(), 1)
+    finally:
+        if worker is not None:
+            worker.close()
+        context.close()
+    return {"held_kb": held_kb, "article": article}
+
+
+def measure(url: str, user: str, password: str, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            cookies = _logged_in_cookies(browser, url, user, password)
+            cold = [measure_cold(browser, url, cookies) for _ in range(runs)]
+            kept = [measure_kept(browser, url, cookies) for _ in range(runs)]
+        finally:
+            browser.close()
+    result = {
+        "first_view_kb_gz": max(s["home"]["kb"] for s in cold),
+        "home_ready_s_3g": statistics.median(s["home"]["s"] for s in cold),
+        "article_ready_s_3g": statistics.median(s["article"]["s"] for s in kept),
+        "search_query_kb": max(q["kb"] for s in cold for q in s["searches"].values()),
+        "article_ready_s_3g_first_visit": statistics.median(s["article"]["s"] for s in cold),
+        "article_kb_gz": max(s["article"]["kb"] for s in kept),
+        "article_kb_gz_first_visit": max(s["article"]["kb"] for s in cold),
+        "article_fcp_s_3g_first_visit": statistics.median(s["article"]["fcp_s"] for s in cold),
+        "offline_kept_kb": max(s["held_kb"] for s in kept),
+        "home_ready_s_3g_runs": [s["home"]["s"] for s in cold],
+        "article_ready_s_3g_runs": [s["article"]["s"] for s in kept],
+        "article_ready_s_3g_first_visit_runs": [s["article"]["s"] for s in cold],
+        "feed_entries": cold[-1]["home"]["entries"],
+        "first_view_requests": cold[-1]["home"]["requests"],
+        "searches": cold[-1]["searches"],
+        "network": "CDP emulation of page and service worker: 400 ms latency, 400 kbit/s down and up",
+        "compression": "gzip level 5 from 512 bytes, the types of deploy/nginx/sotay.conf",
+        "targets": TARGETS,
+    }
+    result["meets_targets"] = all(result[k] <= v for k, v in TARGETS.items())
+    return result
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="sotay bench reader", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--var-dir", type=Path, help="var dir of a loaded demo (default: load one, ~2 min)")
+    parser.add_argument("--user", default="dv.lb1", help="a cell member of the demo (default dv.lb1)")
+    parser.add_argument("--password", default="sotay2026")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.serve)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="sotay-bench-reader-") as tmp:
+        var_dir = args.var_dir
+        if var_dir is None:
+            var_dir = Path(tmp)
+            sys.stderr.write("Đang nạp tỉnh mẫu (khoảng 2 phút)…\n")
+            load_demo(var_dir)
+        proc, url = start_server(var_dir.resolve())
+        try:
+            result = measure(url, args.user, args.password, args.runs)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        for key in ("first_view_kb_gz", "home_ready_s_3g", "article_ready_s_3g", "search_query_kb"):
+            sys.stdout.write(f"{key}: {result[key]} (mục tiêu ≤ {TARGETS[key]})\n")
+    return 0 if result["meets_targets"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
