@@ -22,6 +22,7 @@ in different processes wait for Whoosh's file lock, so concurrent builds never i
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import re
 import threading
@@ -97,8 +98,11 @@ def open_index(directory: Path | None = None) -> index.Index:
     with _lock:
         if key not in _open:
             directory.mkdir(parents=True, exist_ok=True)
-            if not index.exists_in(directory):
-                index.create_in(directory, _SCHEMA)
+            # Another process (the build worker, another gunicorn worker) may be creating it at this moment.
+            with (directory / ".create.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not index.exists_in(directory):
+                    index.create_in(directory, _SCHEMA)
             _open[key] = index.open_dir(directory)
         return _open[key]
 

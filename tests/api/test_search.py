@@ -95,3 +95,24 @@ def test_empty_or_symbol_queries_return_nothing(indexed, as_member):
     client = as_member("dv.x1")
     for q in ("", "   ", "***", ":)", 'title:"x"'):
         assert client.get("/api/search", {"q": q}).json() == {"results": []}
+
+
+def test_concurrent_layer_builds_both_land(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime
+
+    from site_builder.model import Article
+
+    def articles(unit_path, n):
+        layer = LayerId(unit_path, "all")
+        now = datetime(2026, 3, 1, tzinfo=UTC)
+        return layer, [Article(id=hash((unit_path, i)) % 10**6, slug=f"s{i}", kind="news", title=f"Tin số {i}",
+                               body_html="<p>Đảng viên học tập.</p>", published_at=now, updated_at=now, layer=layer,
+                               unit_name="Đơn vị", unit_level="cell") for i in range(n)]
+
+    jobs = [articles(("tn", f"d{k}"), 30) for k in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda job: search_index.update_layer(*job, directory=tmp_path), jobs))
+    assert search_index.document_count(tmp_path) == 120
+    found = search_index.search_layers([jobs[2][0]], "dang vien", limit=50, directory=tmp_path)
+    assert len(found) == 30 and {r["layer"] for r in found} == {"u/tn/d2/all"}
