@@ -97,3 +97,22 @@ def test_offline_resend_with_the_same_client_id_is_stored_once(tree, pages, as_m
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert send(member, **{**data, "body": "Nội dung khác."}).status_code == 409
+
+
+def test_committee_answers_in_the_wagtail_admin(tree, pages, as_member, client, password):
+    fid = send(as_member("dv.x1"), kind="report", body="Đường xóm hỏng.").json()["id"]
+    assert client.login(username="bt.x1", password=password)  # cell secretaries use the admin
+    inbox = client.get("/admin/gop-y/").content.decode()
+    assert "Đường xóm hỏng." in inbox and "Phản ánh, kiến nghị" in inbox
+    client.post(f"/admin/gop-y/{fid}/", {"action": "reply", "body": "Chi bộ sẽ kiến nghị xã sửa."})
+    thread = as_member("dv.x1").get(f"/api/feedback/{fid}").json()
+    assert thread["replies"][0]["body"] == "Chi bộ sẽ kiến nghị xã sửa."
+    client.post(f"/admin/gop-y/{fid}/", {"action": "escalate"})
+    assert as_member("dv.x1").get(f"/api/feedback/{fid}").json()["unit"]["code"] == "hs"
+    assert client.get(f"/admin/gop-y/{fid}/").status_code == 404  # now the commune committee's
+
+
+def test_admin_inbox_shows_nothing_of_other_units(tree, pages, as_member, client, password):
+    send(as_member("dv.x2"), kind="report", body="Việc của xóm Tân Sơn.")
+    assert client.login(username="bt.x1", password=password)
+    assert "Tân Sơn" not in client.get("/admin/gop-y/").content.decode()
