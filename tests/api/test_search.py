@@ -116,3 +116,16 @@ def test_concurrent_layer_builds_both_land(tmp_path):
     assert search_index.document_count(tmp_path) == 120
     found = search_index.search_layers([jobs[2][0]], "dang vien", limit=50, directory=tmp_path)
     assert len(found) == 30 and {r["layer"] for r in found} == {"u/tn/d2/all"}
+
+
+@pytest.mark.slow
+def test_publish_and_unpublish_reach_search_through_the_build_queue(tree, search_dir, as_member,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["x1"], "Lịch tiếp xúc cử tri", body="<p>Chi bộ mời đảng viên dự tiếp xúc cử tri.</p>")
+    client = as_member("dv.x1")
+    assert titles(client.get("/api/search", {"q": "tiep xuc cu tri"})) == {"Lịch tiếp xúc cử tri"}
+    assert titles(as_member("dv.x2").get("/api/search", {"q": "tiep xuc cu tri"})) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert titles(client.get("/api/search", {"q": "tiep xuc cu tri"})) == set()
