@@ -36,10 +36,17 @@ def _operations(schema: dict) -> list[dict]:
 def _resolve(schema: dict | None, components: dict) -> str:
     if not schema:
         return ""
-    ref = schema.get("$ref", "")
-    if ref:
-        schema = components.get(ref.rsplit("/", 1)[-1], {})
-    return json.dumps(schema.get("properties", schema), ensure_ascii=False, indent=2)
+    schema = _deref(schema, components)
+    properties = {name: _deref(value, components) for name, value in schema.get("properties", {}).items()}
+    return json.dumps(properties or schema, ensure_ascii=False, indent=2)
+
+
+def _deref(schema: dict, components: dict) -> dict:
+    ref = schema.get("$ref") or next((s.get("$ref") for s in schema.get("allOf", []) if "$ref" in s), "")
+    if not ref:
+        return schema
+    target = components.get(ref.rsplit("/", 1)[-1], {})
+    return {k: v for k, v in target.items() if k != "description"}
 
 
 @require_GET

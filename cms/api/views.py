@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -44,10 +45,19 @@ from .throttles import (
 )
 
 
+class MemberFacingSchema(AutoSchema):
+    """Descriptions in the schema are read by members: only the Vietnamese ones given with `extend_schema`,
+    never the English docstrings written for developers."""
+
+    def get_description(self) -> str:
+        return ""
+
+
 class ApiView(APIView):
     """Base of every sotay endpoint: Vietnamese errors; an active member profile is required unless stated."""
 
     permission_classes = [IsAuthenticated, IsActiveMember]
+    schema = MemberFacingSchema()
 
     def get_exception_handler(self):
         return exception_handler
