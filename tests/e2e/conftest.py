@@ -123,7 +123,7 @@ def site(tmp_path_factory) -> Site:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed after each module: other packages' tests start their own Playwright
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -156,6 +156,26 @@ def test_a_connection_cut_after_the_server_stored_a_batch_loses_and_doubles_noth
     assert site.receipts("dv2.x1", site.ids["resolution"]) == ["completed", "opened"]
 
 
+OLD_WEBVIEW = """(() => {
+  const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+  crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+    (algorithm && algorithm.name === "Ed25519") ? Promise.reject(new DOMException("not supported", "NotSupportedError"))
+      : importKey(format, key, algorithm, ...rest);
+})()"""
+
+
+def test_webview_without_webcrypto_ed25519_checks_manifests_with_the_fallback(site, phone):
+    context = phone(service_workers="block")
+    context.add_init_script(OLD_WEBVIEW)
+    page = context.new_page()
+    nacl = []
+    page.on("request", lambda r: nacl.append(r.url) if "nacl.min.js" in r.url else None)
+    log_in(page, site, "dv.x1")
+    expect(page.locator("#feed .item")).to_have_count(6)
+    assert page.locator("#alerts").inner_text() == ""
+    assert len(nacl) == 1
+
+
 def test_member_of_another_district_cannot_open_the_article(site, phone):
     page = phone().new_page()
     log_in(page, site, "dv.y1")
