@@ -38,13 +38,9 @@ from whoosh.query import And, Term
 from whoosh.writing import CLEAR
 
 from site_builder.model import Article, LayerId
+from site_builder.text import fold, html_to_text
 
 from .snippets import make_snippet
-
-try:
-    from site_builder.text import fold, html_to_text
-except ImportError:  # the shared text helpers are optional; the API keeps a twin of `fold`
-    from ._text import fold, html_to_text
 
 logger = logging.getLogger("sotay.api.search")
 

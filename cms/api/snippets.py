@@ -5,10 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-try:
-    from site_builder.text import fold
-except ImportError:  # the shared text helpers are optional; the API keeps a twin of `fold`
-    from ._text import fold
+from site_builder.text import fold
 
 SNIPPET_CHARS = 220
 
