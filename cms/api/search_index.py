@@ -40,6 +40,7 @@ from whoosh.writing import CLEAR
 from site_builder.model import Article, LayerId
 from site_builder.text import fold, html_to_text
 
+from .scoring import FastBM25F
 from .snippets import make_snippet
 
 logger = logging.getLogger("sotay.api.search")
@@ -175,7 +176,7 @@ def _searcher(ix: index.Index):
         if current is None or not current.up_to_date():
             # Not Searcher.refresh(): its reused segment readers keep the old deletions, so an unpublished page
             # would still be found. The old searcher is dropped, not closed, as another thread may be using it.
-            current = ix.searcher()
+            current = ix.searcher(weighting=FastBM25F())
         _searchers[key] = current
         return current
 

@@ -129,3 +129,26 @@ def test_publish_and_unpublish_reach_search_through_the_build_queue(tree, search
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
     assert titles(client.get("/api/search", {"q": "tiep xuc cu tri"})) == set()
+
+
+def test_fast_bm25_scores_exactly_like_whoosh(tmp_path):
+    from datetime import UTC, datetime
+
+    from whoosh.query import And, Term
+
+    from cms.api.scoring import FastBM25F
+    from site_builder.model import Article
+
+    layer = LayerId(("tn",), "all")
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    bodies = ["Đảng viên học tập nghị quyết.", "Nghị quyết " * 5, "Chi bộ họp bàn nghị quyết về đảng viên mới " * 3]
+    search_index.update_layer(layer, [
+        Article(id=i + 1, slug=f"s{i}", kind="news", title=f"Bài {i}", body_html=f"<p>{body}</p>", published_at=now,
+                updated_at=now, layer=layer, unit_name="Tỉnh", unit_level="province")
+        for i, body in enumerate(bodies * 4)
+    ], directory=tmp_path)
+    ix = search_index.open_index(tmp_path)
+    query = And([Term("content", "tn.all~nghi"), Term("content", "tn.all~quyet")])
+    fast = [(h.docnum, round(h.score, 9)) for h in ix.searcher(weighting=FastBM25F()).search(query, limit=None)]
+    plain = [(h.docnum, round(h.score, 9)) for h in ix.searcher().search(query, limit=None)]
+    assert fast == plain and len(fast) == 12
