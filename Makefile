@@ -40,6 +40,9 @@ test: setup
 	echo "PostgreSQL: $$url"; \
 	SOTAY_DATABASE_URL=$$url $(PY) -m pytest -m postgres $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
 
+screenshots: setup
+	$(PY) -m tests.e2e.screenshots
+
 lint: venv
 	$(VENV)/bin/ruff check .
 
