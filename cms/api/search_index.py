@@ -126,19 +126,34 @@ def _document(article: Article) -> dict:
 
 
 def update_layer(layer: LayerId, articles: list[Article], *, directory: Path | None = None) -> int:
-    """Replace every document of `layer` by `articles` (the layer's live pages) in one commit."""
+    """Make the index hold exactly `articles` (the layer's live pages) for `layer`, in one commit.
+
+    Only pages that are new, changed or gone are written: a publish in a layer of thousands of articles
+    touches one document, not all of them. Returns the number of documents written or deleted.
+    """
     ix = open_index(directory)
+    wanted = {str(a.id): _document(a) for a in articles}
+    with ix.searcher() as searcher:
+        current = {doc["page_id"]: doc for doc in searcher.documents(layer=layer.prefix)}
+    compared = ("title", "body", "unit", "published", "url", "kind")
+    changed = [doc for pid, doc in wanted.items()
+               if pid not in current or any(current[pid].get(f) != doc[f] for f in compared)]
+    gone = [pid for pid in current if pid not in wanted]
+    if not changed and not gone:
+        return 0
     writer = ix.writer(timeout=WRITE_TIMEOUT_S)
     try:
-        writer.delete_by_term("layer", layer.prefix)
-        for article in articles:
-            writer.add_document(**_document(article))
+        for pid in gone:
+            writer.delete_by_term("page_id", pid)
+        for doc in changed:
+            writer.update_document(**doc)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    logger.info("search index: %s now has %d documents", layer.prefix, len(articles))
-    return len(articles)
+    logger.info("search index: %s: %d written, %d removed, %d in all", layer.prefix, len(changed), len(gone),
+                len(wanted))
+    return len(changed) + len(gone)
 
 
 def add_articles(articles: Iterable[Article], *, directory: Path | None = None) -> int:

@@ -24,3 +24,10 @@ if os.environ.get("SOTAY_STORE_BUCKET"):
             "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
         },
     }
+# Login throttles must count across every gunicorn worker of the machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("SOTAY_CACHE_DIR", "/var/cache/sotay/django"),
+    }
+}

@@ -152,3 +152,24 @@ def test_fast_bm25_scores_exactly_like_whoosh(tmp_path):
     fast = [(h.docnum, round(h.score, 9)) for h in ix.searcher(weighting=FastBM25F()).search(query, limit=None)]
     plain = [(h.docnum, round(h.score, 9)) for h in ix.searcher().search(query, limit=None)]
     assert fast == plain and len(fast) == 12
+
+
+def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
+    from datetime import UTC, datetime
+
+    from site_builder.model import Article, LayerId
+
+    layer = LayerId(("tn",), "all")
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def art(pid: int, title: str) -> Article:
+        return Article(id=pid, slug=f"a{pid}", kind="news", title=title, body_html="<p>Nội dung.</p>",
+                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+
+    articles = [art(i, f"Nghị quyết số {i}") for i in range(1, 6)]
+    assert search_index.update_layer(layer, articles, directory=tmp_path) == 5
+    assert search_index.update_layer(layer, articles, directory=tmp_path) == 0
+    articles[0] = art(1, "Nghị quyết đã sửa")
+    assert search_index.update_layer(layer, articles[:4], directory=tmp_path) == 2
+    titles = {hit["title"] for hit in search_index.search_layers([layer], "nghi quyet", directory=tmp_path)}
+    assert titles == {"Nghị quyết đã sửa", "Nghị quyết số 2", "Nghị quyết số 3", "Nghị quyết số 4"}
