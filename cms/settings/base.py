@@ -175,5 +175,7 @@ LOGGING = {
         "sotay": {"level": "INFO"},
         "site_builder": {"level": "INFO"},
         "deploy": {"level": "INFO"},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
