@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("cms.api.urls")),
     path("preview/", publishing_views.preview, name="preview"),
+    path("preview/audio/<str:name>", publishing_views.preview_audio, name="preview-audio"),
     re_path(r"^u/(?P<path>.*)$", publishing_views.layer_file, name="layer-file"),
     re_path(r"^keys/(?P<name>signing\.pub)$", publishing_views.public_key, name="public-key"),
     path("", include("cms.reader.urls")),

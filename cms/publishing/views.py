@@ -94,3 +94,15 @@ def preview(request: HttpRequest) -> HttpResponse:
     from .preview import render_preview
 
     return HttpResponse(render_preview(page), content_type="text/html; charset=utf-8")
+
+
+def preview_audio(request: HttpRequest, name: str) -> HttpResponse:
+    """The audio of a draft being previewed: editors only."""
+    from .preview import preview_audio_dir
+
+    if not request.user.is_authenticated or not request.user.has_perm("wagtailadmin.access_admin"):
+        return _forbidden()
+    target = preview_audio_dir() / Path(name).name
+    if not target.is_file():
+        raise Http404(_("Không tìm thấy tệp âm thanh."))
+    return FileResponse(target.open("rb"), content_type=mimetypes.guess_type(target.name)[0] or "audio/ogg")

@@ -38,3 +38,22 @@ def test_published_articles_have_audio_that_survives_an_unchanged_rebuild(tree, 
     assert member.get(f"/u/tn/dt/all/{item['audio']}").status_code == 200
     member.logout()
     assert login("dv.y1").get(f"/u/tn/dt/all/{item['audio']}").status_code == 403
+
+
+def test_an_editor_hears_the_draft_in_preview(tree, login, settings):
+    from cms.publishing.models import NewsPage
+
+    settings.SOTAY_SPEECH = True
+    draft = NewsPage(title="Bản nháp có âm thanh", body="<p>Hội nghị lần thứ IX, ngày 03/02/2024.</p>", live=False)
+    tree["dt"].add_child(instance=draft)
+    client = login("bbt.dt")
+    token = draft.create_page_preview().token
+    html = client.get("/preview/", {"content_type": "publishing.newspage", "token": token}).content.decode()
+    src = html.split('class="sotay-audio" data-src="')[1].split('"')[0]
+    assert src.startswith("/preview/audio/")
+    audio = client.get(src)
+    assert audio.status_code == 200
+    path = Path(settings.SOTAY_VAR_DIR) / "preview-audio" / src.rsplit("/", 1)[1]
+    assert 1 < duration(path) < 30
+    client.logout()
+    assert login("dv.x1").get(src).status_code == 403
