@@ -22,7 +22,7 @@ from pathlib import Path
 REPEATS = 3
 
 
-def child(scale: str, content: Path) -> dict:
+def child(scale: str, content: Path, province_content: Path | None = None) -> dict:
     """Runs inside the child process (Django configured by environment)."""
     import django
 
@@ -40,7 +40,12 @@ def child(scale: str, content: Path) -> dict:
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
     units = load_units(content)
-    articles = load_articles(content, units)
+    if province_content is None:
+        articles = load_articles(content, units)
+    else:
+        # Same province layer in both provinces: only the number of units (and their articles) differs.
+        others = {folder.name for folder in (content / "articles").iterdir()} - {"tn"}
+        articles = load_articles(content, units, only=others) + load_articles(province_content, units, only={"tn"})
     load_s = time.perf_counter() - start
     layer = LayerId(("tn",), "all")
     start = time.perf_counter()
@@ -88,7 +93,7 @@ class UnitCount:
         return UnitPage.objects.count()
 
 
-def run_scale(scale: str, workdir: Path) -> dict:
+def run_scale(scale: str, workdir: Path, province_from: str | None = None) -> dict:
     import shutil
 
     from site_builder.bench.generate import SCALES, generate
@@ -101,7 +106,10 @@ def run_scale(scale: str, workdir: Path) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.bench", "SOTAY_VAR_DIR": str(var),
            "SOTAY_SITE_DIR": str(var / "site"), "SOTAY_BUILD_DIR": str(var / "build"), "SOTAY_SPEECH": "0"}
     env.pop("SOTAY_DATABASE_URL", None)
-    out = subprocess.run([sys.executable, "-m", "site_builder.bench.publish", "--child", scale, str(content)],
+    extra = ["--province-from", str(workdir / f"province-{province_from}")] if province_from else []
+    if province_from and not (workdir / f"province-{province_from}" / "units.csv").exists():
+        generate(workdir / f"province-{province_from}", **SCALES[province_from])
+    out = subprocess.run([sys.executable, "-m", "site_builder.bench.publish", "--child", scale, str(content), *extra],
                          env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"bench child {scale} failed:\n{out.stderr[-3000:]}")
@@ -115,21 +123,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--work", type=Path, default=None, help="thư mục làm việc (mặc định: thư mục tạm)")
     parser.add_argument("--pages", type=int, default=1000, help="số trang để so sánh bước dựng trang")
     parser.add_argument("--scales", default="small,full")
+    parser.add_argument("--province-from", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]))) + "\n")
+        sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]), args.province_from)) + "\n")
         return 0
     from site_builder.bench.render_compare import compare
 
     with tempfile.TemporaryDirectory(prefix="sotay-bench-") as tmp:
         work = args.work or Path(tmp)
         scales = {scale: run_scale(scale, work) for scale in args.scales.split(",")}
+        if "small" in scales and "full" in scales:
+            # The small province with the full province's own articles: the province layer is the same,
+            # so this pair shows what the number of units alone costs.
+            scales["small_same_layer"] = run_scale("small", work, province_from="full")
         render = compare(args.pages, work / "render")
     small, large = scales.get("small", {}), scales.get("full", {})
     result = {
         "units_small": small.get("units"), "units_large": large.get("units"),
         "publish_s_small": small.get("publish_s"), "publish_s_large": large.get("publish_s"),
         "publish_ratio_large_small": round(large["publish_s"] / small["publish_s"], 3) if small and large else None,
+        "publish_s_small_same_layer": scales.get("small_same_layer", {}).get("publish_s"),
+        "publish_ratio_same_layer": round(large["publish_s"] / scales["small_same_layer"]["publish_s"], 3)
+        if "small_same_layer" in scales else None,
         "render_ms_per_page": render["render_ms_per_page"],
         "mkdocs_plain_ms_per_page": render["mkdocs_plain_ms_per_page"],
         "scales": scales, "render": render, "cpus": os.cpu_count(),
