@@ -20,7 +20,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -147,11 +147,28 @@ def stage_version(
     live = read_live_manifest(site_dir, layer)
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
+    return _signed_staging(
+        layer, root, version, lambda staged: _fill(staged, source, prev_dir, known), key=key,
+        expires_days=expires_days, now=now,
+    )
+
+
+def _signed_staging(
+    layer: LayerId,
+    root: Path,
+    version: int,
+    fill: Callable[[StagedLayer], None],
+    *,
+    key: Ed25519PrivateKey,
+    expires_days: int,
+    now: datetime,
+) -> StagedLayer:
+    """A staging directory for `version`, filled by `fill`, then given its signed manifest; removed on failure."""
     staging = root / f".staging-{version}-{os.getpid()}"
     staging.mkdir()
     staged = StagedLayer(layer, version, staging, {}, {})
     try:
-        _fill(staged, source, prev_dir, known)
+        fill(staged)
         staged.manifest = make_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
         body, signature = sign_manifest(staged.manifest, key)
         (staging / MANIFEST).write_bytes(body)
@@ -176,12 +193,10 @@ def restage_live(
     version = next_version(site_dir, layer, work_dir)
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
-    staging = root / f".staging-{version}-{os.getpid()}"
-    staging.mkdir()
-    staged = StagedLayer(layer, version, staging, {}, {})
-    try:
+
+    def link_live(staged: StagedLayer) -> None:
         for rel, entry in live["files"].items():
-            dest = staging / rel
+            dest = staged.path / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.link(os.path.join(prev_dir, rel), dest)
             staged.digests[rel] = (entry["sha256"], entry["length"])
@@ -189,14 +204,8 @@ def restage_live(
             staged.bytes += entry["length"]
             if rel in known:
                 staged.record[rel] = known[rel]
-        staged.manifest = make_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
-        body, signature = sign_manifest(staged.manifest, key)
-        (staging / MANIFEST).write_bytes(body)
-        (staging / SIGNATURE).write_bytes(signature)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staged
+
+    return _signed_staging(layer, root, version, link_live, key=key, expires_days=expires_days, now=now)
 
 
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
