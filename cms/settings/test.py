@@ -1,12 +1,13 @@
 """Tests: SQLite by default, the throwaway PostgreSQL cluster when SOTAY_DATABASE_URL is set; tasks run at once."""
 
+import secrets
 import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105
+SECRET_KEY = secrets.token_urlsafe(50)  # a fresh one per test run; nothing signed outlives it
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
