@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Member, Role, Status, UnitPage
+from site_builder.text import fold
+
+from .models import Role, Status, UnitPage
 from .services import create_member
 
 # Column name (folded) -> field. Vietnamese headers as in the province's own spreadsheets, English as a fallback.
@@ -44,8 +45,7 @@ PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d").replace("Đ", "d")
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return fold(str(text).strip())
 
 
 @dataclass
@@ -169,7 +169,3 @@ def import_members(path: Path) -> ImportResult:
                 birth_year=int(year) if year else None,
             )
     return ImportResult(created=len(records))
-
-
-def member_count() -> int:
-    return Member.objects.count()
