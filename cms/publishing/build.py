@@ -47,10 +47,8 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
 
 def after_layer_built(layer: LayerId, articles) -> None:
     """Keep the API's search index in step with the layer just published."""
-    try:
-        from cms.api.search_index import update_layer
-    except ImportError:
-        return
+    from cms.api.search_index import update_layer
+
     update_layer(layer, articles)
 
 

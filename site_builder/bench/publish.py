@@ -31,6 +31,7 @@ def child(scale: str, content: Path, province_content: Path | None = None) -> di
     from django.core.management import call_command
     from django.db import transaction
 
+    from cms.org.models import UnitPage
     from cms.publishing.build import build_one
     from cms.publishing.models import NewsPage
     from site_builder.bench.bulk_province import load_articles, load_units
@@ -78,19 +79,11 @@ def child(scale: str, content: Path, province_content: Path | None = None) -> di
         assert manifest and article in manifest["files"] and live.exists(), "publish not live"
         timings.append(time.perf_counter() - start)
     return {
-        "units": UnitCount.count(), "articles": articles, "province_layer_pages": len(manifest["files"]),
+        "units": UnitPage.objects.count(), "articles": articles, "province_layer_pages": len(manifest["files"]),
         "load_s": round(load_s, 2), "initial_build_s": round(initial_s, 2),
         "publish_s": round(statistics.median(timings), 3), "publish_runs_s": [round(t, 3) for t in timings],
         "stage_s": stages[-1] if stages else None,
     }
-
-
-class UnitCount:
-    @staticmethod
-    def count() -> int:
-        from cms.org.models import UnitPage
-
-        return UnitPage.objects.count()
 
 
 def run_scale(scale: str, workdir: Path, province_from: str | None = None) -> dict:
