@@ -7,6 +7,8 @@ Under the layer prefix `u/<unit path>/<tier>/` a store holds:
 - `_manifests/<version>.json` and `.json.sig`: each published manifest and its signature, immutable;
 - `manifest.json`: the head, a copy of the current version's manifest. Writing it is the single step that
   switches readers to a new version, so it is written last; until then readers see the previous version whole.
+  A large layer's head lists most files through manifest parts (`site_builder.manifest`), which are stored
+  as blobs like any other file; `Manifest.entry` and `Manifest.with_parts` read them through the head.
 
 Everything of a layer lives under its prefix, so one access check (or one signed cookie for the prefix)
 gates all of it.
@@ -17,7 +19,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from deploy.filetypes import extension
+from site_builder import manifest as manifests
 from site_builder.model import LayerId
 from site_builder.signing import signature_valid
 
@@ -68,22 +72,63 @@ class Manifest:
     version: int
     built_at: str
     expires: str
-    files: dict[str, dict[str, Any]]
+    files: dict[str, dict[str, Any]]  # the head's own list, or every file after `with_parts`
+    parts: dict[str, list] = field(default_factory=dict)  # the head's rule for which part lists a path
+    head_files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, raw: bytes) -> Manifest:
+        """The head as stored: its own files only (call `with_parts` or `entry` for the rest)."""
         try:
             data = json.loads(raw)
             layer = LayerId.parse(data["layer"]).prefix
             files = {str(p): {"sha256": str(e["sha256"]), "length": int(e["length"])}
                      for p, e in data["files"].items()}
+            parts = {str(top): [str(rule[0]), int(rule[1])] for top, rule in (data.get("parts") or {}).items()}
             return cls(raw, layer, int(data["version"]), str(data.get("built_at", "")),
-                       str(data.get("expires", "")), files)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                       str(data.get("expires", "")), files, parts, files)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             raise ManifestError(f"manifest không hợp lệ: {exc}") from exc
+
+    def _head(self) -> dict[str, Any]:
+        return {"layer": self.layer, "files": self.head_files, "parts": self.parts}
+
+    def part_paths(self) -> list[str]:
+        return manifests.part_paths({"files": self.head_files})
+
+    def read_part(self, part: str, read: Callable[[str, dict], bytes | None]) -> dict[str, dict[str, Any]]:
+        """The entries of one part; `read(path, entry)` returns its bytes (None when absent)."""
+        data = read(part, self.head_files[part])
+        if data is None:
+            raise ManifestError(f"thiếu phần manifest {part}")
+        try:
+            return manifests.parse_part(self._head(), part, data)
+        except manifests.ManifestError as exc:
+            raise ManifestError(f"phần manifest không khớp: {exc}") from exc
+
+    def with_parts(self, read: Callable[[str, dict], bytes | None]) -> Manifest:
+        """The same manifest with every part's entries in `files`."""
+        files = dict(self.head_files)
+        for part in self.part_paths():
+            files.update(self.read_part(part, read))
+        return Manifest(self.raw, self.layer, self.version, self.built_at, self.expires, files, self.parts,
+                        self.head_files)
+
+    def entry(self, path: str, read: Callable[[str, dict], bytes | None]) -> dict[str, Any] | None:
+        """The entry of one file, reading only the part that lists it."""
+        part = manifests.part_of(path, self.parts)
+        if part is None or path in self.files:
+            return self.files.get(path)
+        if part not in self.head_files:
+            return None
+        return self.read_part(part, read).get(path)
 
     def blob_keys(self) -> set[str]:
         return {blob_key(self.layer, p, e["sha256"]) for p, e in self.files.items()}
+
+    def store_reader(self, store: Any) -> Callable[[str, dict], bytes | None]:
+        """A part reader for `with_parts`/`entry` that fetches parts from their blobs in `store`."""
+        return lambda path, entry: store.get(blob_key(self.layer, path, entry["sha256"]))
 
 
 class ManifestError(ValueError):

@@ -61,7 +61,17 @@ def read_layer(layer_dir: Path, public_key: Ed25519PublicKey | None = None) -> t
         raise PublishError(f"{layer_dir}: {exc}") from exc
     if public_key is not None and not layout.signature_ok(raw, sig, public_key):
         raise PublishError(f"{layer_dir}: chữ ký manifest không khớp")
-    return manifest, sig
+
+    def read_part(path: str, _entry: dict) -> bytes | None:
+        try:
+            return (layer_dir / path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    try:
+        return manifest.with_parts(read_part), sig
+    except ManifestError as exc:
+        raise PublishError(f"{layer_dir}: {exc}") from exc
 
 
 def publish_layer(layer_dir: Path, store: Store, *, grace_s: float = DEFAULT_GRACE_S,
@@ -169,7 +179,7 @@ def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_
         raw = store.get(layout.head_key(layer))
         if raw is None:
             return 0
-        head = Manifest.parse(raw)
+        head = _whole(store, Manifest.parse(raw))
     versions: dict[int, datetime] = {}
     for obj in store.list(layout.manifests_prefix(layer)):
         version = layout.version_of_manifest_key(obj.key)
@@ -189,7 +199,7 @@ def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_
     for version in live - {head.version}:
         raw = store.get(layout.manifest_key(layer, version))
         if raw is not None:
-            referenced |= Manifest.parse(raw).blob_keys()
+            referenced |= _whole(store, Manifest.parse(raw)).blob_keys()
 
     doomed = [obj.key for obj in store.list(layout.blobs_prefix(layer))
               if obj.key not in referenced and (now - obj.modified).total_seconds() >= grace_s]
@@ -201,6 +211,16 @@ def collect_garbage(store: Store, layer: str, *, grace_s: float = DEFAULT_GRACE_
     deleted = store.delete(doomed)
     log.info("%s: deleted %d objects no live version refers to", layer, deleted)
     return deleted
+
+
+def _whole(store: Store, manifest: Manifest) -> Manifest:
+    """A stored manifest with its parts read from the store; a version whose parts are gone keeps only what
+    its head lists (its other blobs are then past saving anyway)."""
+    try:
+        return manifest.with_parts(manifest.store_reader(store))
+    except ManifestError:
+        log.warning("%s v%d: manifest parts missing in %s", manifest.layer, manifest.version, store.describe())
+        return manifest
 
 
 def find_layers(site_dir: Path, unit: str | None = None) -> list[Path]:

@@ -20,6 +20,7 @@ from deploy.stores import Store
 from site_builder.model import LayerId
 
 MANIFEST_TTL_S = 5.0
+PARTS_KEPT = 2048  # manifest parts kept in memory (about 25 kB each at most)
 
 
 class NotInLayer(LookupError):
@@ -39,6 +40,7 @@ class ManifestCache:
         self.ttl_s = ttl_s
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, str], tuple[float, Manifest | None]] = {}
+        self._parts: dict[str, bytes] = {}
 
     def get(self, store: Store, layer: str) -> Manifest | None:
         cache_key = (store.describe(), layer)
@@ -52,6 +54,24 @@ class ManifestCache:
             self._entries[cache_key] = (time.monotonic(), manifest)
         return manifest
 
+    def part_reader(self, store: Store, manifest: Manifest):
+        """Reads manifest parts from their blobs, keeping them by blob key: a blob never changes."""
+
+        def read(path: str, entry: dict) -> bytes | None:
+            key = layout.blob_key(manifest.layer, path, entry["sha256"])
+            with self._lock:
+                data = self._parts.get(key)
+            if data is None:
+                data = store.get(key)
+                if data is not None:
+                    with self._lock:
+                        if len(self._parts) >= PARTS_KEPT:
+                            self._parts.pop(next(iter(self._parts)))
+                        self._parts[key] = data
+            return data
+
+        return read
+
     def forget(self, store: Store, layer: str) -> None:
         with self._lock:
             self._entries.pop((store.describe(), layer), None)
@@ -59,6 +79,7 @@ class ManifestCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._parts.clear()
 
 
 manifest_cache = ManifestCache()
@@ -80,7 +101,10 @@ def resolve(store: Store, layer_prefix: str, path: str, *, cache: ManifestCache 
         # version's signature even while a publish is switching versions.
         key = layout.manifest_key(layer, manifest.version) + (".sig" if path == layout.SIG else "")
         return Resolved(key, content_type_for(path), REVALIDATE, True)
-    entry = manifest.files.get(path)
+    try:
+        entry = manifest.entry(path, (cache or manifest_cache).part_reader(store, manifest))
+    except layout.ManifestError as exc:
+        raise NotInLayer(f"{path}: {exc}") from exc
     if entry is None:
         raise NotInLayer(path)
     return Resolved(layout.blob_key(layer, path, entry["sha256"]), content_type_for(path),

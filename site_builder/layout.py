@@ -29,7 +29,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from site_builder.fsutil import fsync_dir, write_atomic
-from site_builder.manifest import ManifestError, file_digest, make_manifest, parse_manifest
+from site_builder.manifest import PARTS_DIR, ManifestError, file_digest, parse_manifest, split_manifest, with_parts
 from site_builder.model import LayerId
 from site_builder.signing import MANIFEST, SIGNATURE, sign_manifest
 
@@ -48,9 +48,15 @@ def versions_root(site_dir: Path, layer: LayerId) -> Path:
     return Path(site_dir) / VERSIONS / layer.prefix
 
 
-def read_live_manifest(site_dir: Path, layer: LayerId) -> dict[str, Any] | None:
+def read_live_manifest(site_dir: Path, layer: LayerId, *, parts: bool = True) -> dict[str, Any] | None:
+    """The live version's manifest with its parts merged into `files` (only the head with `parts=False`);
+    None when there is no live version or it cannot be read."""
+    root = live_path(site_dir, layer)
     try:
-        return parse_manifest((live_path(site_dir, layer) / MANIFEST).read_bytes())
+        # Resolve the live symlink once, so head and parts come from the same version.
+        root = Path(os.path.realpath(root))
+        head = parse_manifest((root / MANIFEST).read_bytes())
+        return with_parts(head, lambda part: (root / part).read_bytes()) if parts else head
     except (OSError, ManifestError):
         return None
 
@@ -60,7 +66,7 @@ def next_version(site_dir: Path, layer: LayerId, work_dir: Path | None = None) -
 
     The work dir remembers the last version published from it, so a wiped or restored site dir does not
     restart the count."""
-    live = read_live_manifest(site_dir, layer)
+    live = read_live_manifest(site_dir, layer, parts=False)
     highest = live["version"] if live else 0
     if work_dir is not None:
         try:
@@ -169,8 +175,15 @@ def _signed_staging(
     staged = StagedLayer(layer, version, staging, {}, {})
     try:
         fill(staged)
-        staged.manifest = make_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
-        body, signature = sign_manifest(staged.manifest, key)
+        head, parts = split_manifest(layer.prefix, version, staged.digests, now, now + timedelta(days=expires_days))
+        if parts:
+            (staging / PARTS_DIR).mkdir()
+        for part, data in parts.items():
+            (staging / part).write_bytes(data)
+            staged.bytes += len(data)
+        every = {path: {"sha256": sha, "length": length} for path, (sha, length) in staged.digests.items()}
+        staged.manifest = {**head, "files": {**every, **head["files"]}, "head_files": head["files"]}
+        body, signature = sign_manifest(head, key)
         (staging / MANIFEST).write_bytes(body)
         (staging / SIGNATURE).write_bytes(signature)
     except BaseException:
@@ -196,6 +209,8 @@ def restage_live(
 
     def link_live(staged: StagedLayer) -> None:
         for rel, entry in live["files"].items():
+            if rel.startswith(PARTS_DIR + "/"):
+                continue  # written anew with the new head
             dest = staged.path / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.link(os.path.join(prev_dir, rel), dest)
@@ -225,7 +240,7 @@ def _fill(staged: StagedLayer, source: Path, prev_dir: Path, known: dict[str, li
     """Copy or hard-link every file of `source` into the staging dir, recording its digest."""
     made: set[str] = set()
     for rel, entry in _walk(source):
-        if rel in (MANIFEST, SIGNATURE):
+        if rel in (MANIFEST, SIGNATURE) or rel.startswith(PARTS_DIR + "/"):
             continue
         dest = os.path.join(staged.path, rel)
         parent = os.path.dirname(dest)

@@ -19,6 +19,9 @@ from site_builder.text import shorten
 # Vietnam has had no daylight saving since 1975: a fixed offset avoids depending on tzdata.
 VIETNAM = timezone(timedelta(hours=7))
 HOME_ARTICLES = 30
+# feed.json holds the layer's newest articles only: the reader's home shows the newest 60 of a member's whole
+# chain, so 60 per layer is always enough, and the first view stays the same size however large the layer.
+FEED_ARTICLES = 60
 SOURCE_HEADER = "<!--sotay "
 
 KIND_LABELS = {
@@ -61,7 +64,7 @@ _SPACE = re.compile(r"\s+")
 def summary_of(article: Article) -> str:
     """The editor's summary, else the opening words of the body.
 
-    Computed for every article on every build (feed.json lists them all), so it reads only the opening
+    Computed for the newest articles on every build (those feed.json lists), so it reads only the opening
     of the body with two regular expressions instead of parsing whole documents."""
     if article.summary.strip():
         return article.summary.strip()
@@ -159,7 +162,8 @@ def feed_entry(article: Article, audio: str | None = None, summary: str | None =
 
 
 def feed_bytes(articles: list[Article], audio: Mapping[int, str], summaries: Mapping[int, str] | None = None) -> bytes:
-    """feed.json: the layer's articles newest first; the reader shell merges these across a member's layers."""
+    """feed.json: the layer's newest articles (`FEED_ARTICLES`), newest first; the reader shell merges these
+    across a member's layers. Older articles are found through search and the unread list."""
     summaries = summaries or {}
-    entries = [feed_entry(a, audio.get(a.id), summaries.get(a.id)) for a in newest_first(articles)]
+    entries = [feed_entry(a, audio.get(a.id), summaries.get(a.id)) for a in newest_first(articles)[:FEED_ARTICLES]]
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -292,7 +292,7 @@ def render_layer(
     stats.pages_rendered = changed
     stats.pages_reused = len(sources) - changed
     _run_mkdocs(settings, changed, progress)
-    summaries = _summaries(articles, state["summaries"])
+    summaries = _summaries(pages.newest_first(articles)[: pages.FEED_ARTICLES], state["summaries"])
     feed = pages.feed_bytes(articles, audio, {int(i): text for i, (_key, text) in summaries.items()})
     write_if_changed(site / "feed.json", feed)
     new_state = {"fingerprint": fingerprint, "pages": fingerprints, "summaries": summaries}

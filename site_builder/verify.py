@@ -22,7 +22,16 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from site_builder.fsutil import write_atomic
-from site_builder.manifest import ManifestError, bytes_digest, file_digest, parse_iso, parse_manifest
+from site_builder.manifest import (
+    ManifestError,
+    bytes_digest,
+    file_digest,
+    parse_iso,
+    parse_manifest,
+    parse_part,
+    part_of,
+    part_paths,
+)
 from site_builder.model import TIERS, LayerId
 from site_builder.signing import (
     MANIFEST,
@@ -151,7 +160,15 @@ def verify_source(
     except ManifestError as exc:
         return [Problem("bad_manifest", layer, MANIFEST, str(exc))]
     problems = _check_freshness(manifest, layer, seen, now or datetime.now(UTC))
-    listed: dict[str, Any] = manifest["files"]
+    listed: dict[str, Any] = dict(manifest["files"])
+    broken = set()
+    for part in part_paths(manifest):
+        try:
+            listed.update(parse_part(manifest, part, source.read(part)))
+        except FileNotFoundError:
+            broken.add(part)  # reported as missing below
+        except ManifestError:
+            broken.add(part)  # reported as changed below; the files it lists cannot be checked
     for path, entry in sorted(listed.items()):
         try:
             sha, length = source.digest(path)
@@ -160,8 +177,10 @@ def verify_source(
             continue
         if (sha, length) != (entry["sha256"], entry["length"]):
             problems.append(Problem("changed", layer, path))
+    rule = manifest.get("parts") or {}
     for path in sorted(set(source.list_files()) - set(listed) - {MANIFEST, SIGNATURE}):
-        problems.append(Problem("added", layer, path))
+        if part_of(path, rule) not in broken:
+            problems.append(Problem("added", layer, path))
     return problems
 
 

@@ -69,23 +69,22 @@ def public_key(signing_key: Ed25519PrivateKey):
 
 def write_layer(site_dir: Path, layer: str, files: dict[str, bytes], version: int, key: Ed25519PrivateKey,
                 *, expires_in: timedelta = timedelta(days=30)) -> Path:
-    """A built layer as the builder leaves it: files, canonical manifest.json, base64 Ed25519 signature."""
+    """A built layer as the builder leaves it: files, the manifest parts that list `a/…` (and any large
+    directory), the signed head manifest.json and its base64 Ed25519 signature."""
+    from site_builder.manifest import split_manifest
+    from site_builder.signing import sign_manifest
+
     layer_dir = site_dir / layer
-    for path, data in files.items():
+    now = datetime.now(UTC)
+    digests = {p: (hashlib.sha256(d).hexdigest(), len(d)) for p, d in files.items()}
+    head, parts = split_manifest(layer, version, digests, now, now + expires_in)
+    for path, data in {**files, **parts}.items():
         target = layer_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    now = datetime.now(UTC)
-    manifest = {
-        "layer": layer,
-        "version": version,
-        "built_at": now.isoformat(),
-        "expires": (now + expires_in).isoformat(),
-        "files": {p: {"sha256": hashlib.sha256(d).hexdigest(), "length": len(d)} for p, d in files.items()},
-    }
-    raw = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    raw, signature = sign_manifest(head, key)
     (layer_dir / "manifest.json").write_bytes(raw)
-    (layer_dir / "manifest.json.sig").write_bytes(base64.b64encode(key.sign(raw)))
+    (layer_dir / "manifest.json.sig").write_bytes(signature)
     return layer_dir
 
 

@@ -20,7 +20,8 @@ def test_full_publish_makes_every_file_readable(any_store, make_layer, public_ke
     files = sample_files()
     stats = publish_layer(make_layer(files), any_store, public_key=public_key)
 
-    assert stats.uploaded == len(files) + 3  # blobs, signature, versioned manifest, head
+    # blobs, the manifest part that lists a/…, signature, versioned manifest, head
+    assert stats.uploaded == len(files) + 1 + 3
     assert stats.skipped == 0
     for path, data in files.items():
         assert read_path(any_store, "u/tn/dh/all", path) == data
@@ -35,7 +36,7 @@ def test_republish_without_change_uploads_nothing(any_store, make_layer, sample_
 
     assert again.uploaded == 0
     assert again.deleted == 0
-    assert again.skipped == len(sample_files())
+    assert again.skipped == len(sample_files()) + 1
 
 
 def test_new_version_sends_only_changed_files(any_store, make_layer, sample_files):
@@ -45,7 +46,7 @@ def test_new_version_sends_only_changed_files(any_store, make_layer, sample_file
 
     stats = publish_layer(make_layer(files, version=2), any_store)
 
-    assert stats.uploaded == 1 + 3
+    assert stats.uploaded == 2 + 3  # the page and the manifest part that lists it
     assert stats.skipped == len(files) - 1
     assert read_path(any_store, "u/tn/dh/all", "a/2/index.html") == files["a/2/index.html"]
     head = layout.Manifest.parse(any_store.get("u/tn/dh/all/manifest.json"))
@@ -106,7 +107,7 @@ def test_old_blobs_are_kept_for_the_grace_period_then_deleted(any_store, make_la
     later = datetime.now(UTC) + timedelta(hours=2)
     deleted = collect_garbage(any_store, "u/tn/dh/all", grace_s=3600, now=later)
 
-    assert deleted == 3  # the old page's blob and version 1's manifest and signature
+    assert deleted == 4  # the old page's blob, its manifest part, version 1's manifest and signature
     assert any_store.get(old_key) is None
     assert read_path(any_store, "u/tn/dh/all", "a/1/index.html") == files["a/1/index.html"]
 
@@ -131,9 +132,9 @@ def test_publish_site_takes_every_layer_or_one_unit(any_store, make_layer, tmp_p
     one = publish_site(site, any_store, unit="dh")
     rest = publish_site(site, any_store)
 
-    assert one.uploaded == len(sample_files(3)) + 3
-    assert rest.uploaded == 3 * (len(sample_files(3)) + 3)
-    assert rest.skipped == len(sample_files(3))
+    assert one.uploaded == len(sample_files(3)) + 1 + 3
+    assert rest.uploaded == 3 * (len(sample_files(3)) + 1 + 3)
+    assert rest.skipped == len(sample_files(3)) + 1
     assert read_path(any_store, "u/tn/dh/xpl/all", "index.html").startswith("<h1>Trang chủ".encode())
 
 
@@ -146,7 +147,7 @@ def test_live_layer_symlinks_are_published(any_store, make_layer, tmp_path, samp
 
     stats = publish_site(site, any_store)
 
-    assert stats.uploaded == len(sample_files(2)) + 3
+    assert stats.uploaded == len(sample_files(2)) + 1 + 3
     assert read_path(any_store, "u/tn/all", "a/1/index.html") == sample_files(2)["a/1/index.html"]
 
 
@@ -162,4 +163,4 @@ def test_nightly_gc_collects_garbage_of_unchanged_layers(any_store, make_layer, 
     nightly = publish_layer(layer_dir, any_store, grace_s=3600, now=later, gc_unchanged=True)
 
     assert (daytime.uploaded, daytime.deleted) == (0, 0)
-    assert (nightly.uploaded, nightly.deleted) == (0, 3)
+    assert (nightly.uploaded, nightly.deleted) == (0, 4)

@@ -75,8 +75,12 @@ class Site:
     def layer(self, layer: LayerId = PROVINCE) -> Path:
         return self.dir / layer.prefix
 
-    def manifest(self, layer: LayerId = PROVINCE) -> dict:
-        return json.loads((self.layer(layer) / "manifest.json").read_text("utf-8"))
+    def manifest(self, layer: LayerId = PROVINCE, *, head: bool = False) -> dict:
+        """The live manifest with its parts merged into `files` (only the signed head with `head=True`)."""
+        from site_builder.manifest import with_parts
+
+        data = json.loads((self.layer(layer) / "manifest.json").read_text("utf-8"))
+        return data if head else with_parts(data, lambda part: (self.layer(layer) / part).read_bytes())
 
     def feed(self, layer: LayerId = PROVINCE) -> list[dict]:
         return json.loads((self.layer(layer) / "feed.json").read_text("utf-8"))

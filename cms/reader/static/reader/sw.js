@@ -246,7 +246,9 @@ function refreshManifest(layer) {
         return caches.open(DATA).then(function (cache) {
           return cache.put(manifestKey(layer), new Response(saved, { headers: { "Content-Type": "application/json" } }));
         }).then(function () {
-          if (!known || known.manifest.version !== manifest.version) collectGarbage();
+          if (!known || known.manifest.version !== manifest.version) {
+            renewKeptParts(known, state).then(function (complete) { if (complete) collectGarbage(); });
+          }
           return state;
         });
       });
@@ -317,9 +319,41 @@ function layerRequest(event, url) {
   });
 }
 
+/* A manifest part, from the kept blobs or the network; verify.entryFor checks it against the head. */
+function loadPart(manifest, part) {
+  var entry = manifest.files[part];
+  return caches.open(BLOBS).then(function (blobs) {
+    return blobs.match(blobKey(entry.sha256)).then(function (hit) {
+      if (hit) return hit.arrayBuffer();
+      return timedFetch("/" + manifest.layer + "/" + part).then(function (response) {
+        if (!response.ok) throw { status: response.status, response: response };
+        return response.arrayBuffer().then(function (bytes) {
+          return verify.checkFile(manifest, part, bytes).then(function () {
+            blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": "application/json" } }));
+            return bytes;
+          });
+        });
+      });
+    });
+  });
+}
+
+function entryOf(state, rel) {
+  return verify.entryFor(state.manifest, rel, loadPart);
+}
+
 function layerFile(event, where, state, retried) {
+  return entryOf(state, where.rel).then(function (entry) {
+    return layerFileEntry(event, where, state, retried, entry);
+  }, function (error) {
+    if (verify.isVerifyError(error)) return refusal(event.request, error);
+    if (error && error.response) return fetch(event.request).catch(function () { return offlineAnswer(event.request); });
+    return offlineAnswer(event.request);
+  });
+}
+
+function layerFileEntry(event, where, state, retried, entry) {
   var request = event.request;
-  var entry = state.manifest.files[where.rel];
   if (!entry) {
     return timedFetch(request).then(function (response) {
       // Files the manifest does not list are not part of the signed layer: only errors pass through.
@@ -335,7 +369,7 @@ function layerFile(event, where, state, retried) {
           return streamAndKeep(event, response, entry, blobs, where);
         }
         return response.arrayBuffer().then(function (bytes) {
-          return verify.checkFile(state.manifest, where.rel, bytes).then(function () {
+          return verify.checkFile(state.manifest, where.rel, bytes, loadPart).then(function () {
             var type = response.headers.get("Content-Type") || "application/octet-stream";
             blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
             return new Response(bytes, { status: 200, headers: { "Content-Type": type, "X-Sotay-Verified": "1" } });
@@ -411,15 +445,32 @@ function hold(prefixes) {
 }
 
 function holdLayer(layer, state) {
-  var files = state.manifest.files;
-  var wanted = Object.keys(files).filter(function (rel) {
-    return rel === "feed.json" || rel === "search.json" || rel.indexOf("pagefind-") === 0 ||
-      rel.indexOf("assets/") === 0;
+  var manifest = state.manifest;
+  var sizes = manifest.sizes || {};
+  function isSearch(rel) { return rel.indexOf("pagefind-") === 0; }
+  var wanted = Object.keys(manifest.files).filter(function (rel) {
+    return rel === "feed.json" || rel === "search.json" || isSearch(rel) || rel.indexOf("assets/") === 0;
   });
-  var total = wanted.reduce(function (sum, rel) { return sum + files[rel].length; }, 0);
-  if (total > HOLD_BUDGET_BYTES) {
-    wanted = wanted.filter(function (rel) { return rel.indexOf("pagefind-") !== 0; });
-  }
+  var total = wanted.reduce(function (sum, rel) { return sum + manifest.files[rel].length; }, 0);
+  Object.keys(sizes).forEach(function (top) { if (isSearch(top)) total += sizes[top]; });
+  var withSearch = total <= HOLD_BUDGET_BYTES;
+  if (!withSearch) wanted = wanted.filter(function (rel) { return !isSearch(rel); });
+  // Search files listed by parts: the parts first (small), then the files they list.
+  var searchParts = withSearch ? Object.keys(manifest.files).filter(function (rel) {
+    return rel.indexOf("manifest/pagefind-") === 0;
+  }) : [];
+  var files = {};
+  wanted.forEach(function (rel) { files[rel] = manifest.files[rel]; });
+  return searchParts.reduce(function (previous, part) {
+    return previous.then(function () {
+      return verify.partFiles(manifest, part, loadPart).then(function (listed) {
+        Object.keys(listed).forEach(function (rel) { files[rel] = listed[rel]; wanted.push(rel); });
+      });
+    });
+  }, Promise.resolve()).then(function () { return keepFiles(layer, state, wanted, files); });
+}
+
+function keepFiles(layer, state, wanted, files) {
   return caches.open(BLOBS).then(function (blobs) {
     return wanted.reduce(function (previous, rel) {
       return previous.then(function () {
@@ -430,7 +481,7 @@ function holdLayer(layer, state) {
             if (!response.ok) return undefined;
             var type = response.headers.get("Content-Type") || "application/octet-stream";
             return response.arrayBuffer().then(function (bytes) {
-              return verify.checkFile(state.manifest, rel, bytes).then(function () {
+              return verify.checkFile(state.manifest, rel, bytes, loadPart).then(function () {
                 return blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
               });
             });
@@ -439,6 +490,28 @@ function holdLayer(layer, state) {
       });
     }, Promise.resolve());
   });
+}
+
+/* A new version rewrites the parts of changed directories. Parts kept from the old version are fetched anew
+   (a few kB each) before garbage is collected, so pages read earlier stay readable offline. Resolves false
+   when one could not be fetched: the garbage then waits. */
+function renewKeptParts(known, state) {
+  if (!known) return Promise.resolve(true);
+  var old = known.manifest.files;
+  var now = state.manifest.files;
+  var renewed = Object.keys(old).filter(function (rel) {
+    return rel.indexOf("manifest/") === 0 && now[rel] && now[rel].sha256 !== old[rel].sha256;
+  });
+  return caches.open(BLOBS).then(function (blobs) {
+    return Promise.all(renewed.map(function (part) {
+      return blobs.match(blobKey(old[part].sha256)).then(function (hit) {
+        if (!hit) return true;
+        return verify.partFiles(state.manifest, part, loadPart).then(function () { return true; }, function () {
+          return false;
+        });
+      });
+    }));
+  }).then(function (results) { return results.indexOf(false) < 0; }, function () { return false; });
 }
 
 /* Drop kept files that no kept manifest lists any more. */
@@ -453,11 +526,24 @@ function collectGarbage() {
     });
   }).then(function (states) {
     var live = {};
+    var kept = [];  // parts already on the phone: the files they list stay too
     states.forEach(function (state) {
       if (!state) return;
-      Object.keys(state.manifest.files).forEach(function (rel) { live[state.manifest.files[rel].sha256] = true; });
+      Object.keys(state.manifest.files).forEach(function (rel) {
+        live[state.manifest.files[rel].sha256] = true;
+        if (rel.indexOf("manifest/") === 0) kept.push({ state: state, part: rel });
+      });
     });
     return caches.open(BLOBS).then(function (blobs) {
+      return Promise.all(kept.map(function (item) {
+        return blobs.match(blobKey(item.state.manifest.files[item.part].sha256)).then(function (hit) {
+          if (!hit) return undefined;
+          return verify.partFiles(item.state.manifest, item.part, loadPart).then(function (listed) {
+            Object.keys(listed).forEach(function (rel) { live[listed[rel].sha256] = true; });
+          });
+        });
+      })).then(function () { return blobs; });
+    }).then(function (blobs) {
       return blobs.keys().then(function (requests) {
         return Promise.all(requests.filter(function (r) {
           return !live[r.url.slice(r.url.lastIndexOf("/") + 1)];

@@ -3,7 +3,7 @@
    A layer is trusted only through its manifest.json: its Ed25519 signature (manifest.json.sig, base64 over the
    exact bytes) must verify with the province key (/keys/signing.pub), it must name the layer it was fetched
    from, not be expired (a frozen layer) and not be older than a version already seen (a rollback); then every
-   file must have the manifest's sha256 and length. WebCrypto Ed25519 is used where the browser has it;
+   file must have the manifest's sha256 and length, as listed by the head or by one of its parts. WebCrypto Ed25519 is used where the browser has it;
    older WebViews fall back to tweetnacl (reader/vendor/nacl.min.js).
 
    Plain ES2017 without optional chaining: it runs in Android WebViews from Chrome 61 on. */
@@ -140,15 +140,91 @@
       });
   }
 
-  /* Resolve with the bytes if `rel` (a path inside the layer) matches the manifest; else reject. */
-  function checkFile(manifest, rel, bytes) {
-    var entry = manifest.files[rel];
+  /* --- manifest parts (site_builder/manifest.py) -------------------------------------------------------
+     A large layer's signed head lists most files through parts, `manifest/<dir>-<n>.json`, which the head
+     lists with their sha256. Which part lists a path follows from the head's `parts` rule alone, so a
+     reader fetches only the parts it needs. The same rule is written in Python (`part_of`). */
+  var PARTS_DIR = "manifest";
+
+  function fnv1a(text) {
+    var bytes = new TextEncoder().encode(text);
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      hash ^= bytes[i];
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash >>> 0;
+  }
+
+  /* The part listing `rel`, or null when the head lists it itself. */
+  function partOf(manifest, rel) {
+    var slash = rel.indexOf("/");
+    var rules = manifest.parts || {};
+    if (slash < 0 || !Object.prototype.hasOwnProperty.call(rules, rel.slice(0, slash))) return null;
+    var top = rel.slice(0, slash);
+    var rule = rules[top];
+    if (rule[0] === "id") {
+      var ident = rel.slice(slash + 1).split("/")[0];
+      if (!/^[0-9]+$/.test(ident)) return null;
+      return PARTS_DIR + "/" + top + "-" + Math.floor(Number(ident) / rule[1]) + ".json";
+    }
+    if (rule[0] === "fnv1a") return PARTS_DIR + "/" + top + "-" + (fnv1a(rel) % rule[1]) + ".json";
+    return null;
+  }
+
+  function fetchPart(manifest, part) {
+    return fetch("/" + manifest.layer + "/" + part, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw { status: response.status, response: response };
+      return response.arrayBuffer();
+    });
+  }
+
+  function checkEntry(entry, rel, bytes) {
     if (!entry) return Promise.reject(VerifyError("missing", rel));
     if (bytes.byteLength !== entry.length) return Promise.reject(VerifyError("hash", rel + ": length"));
     return sha256(bytes).then(function (digest) {
       if (digest !== entry.sha256) throw VerifyError("hash", rel);
       return bytes;
     });
+  }
+
+  /* The entries of one part (checked against the head, memoised on the manifest object).
+     `load(manifest, part)` resolves with the part's bytes; by default they are fetched. */
+  function partFiles(manifest, part, load) {
+    if (!manifest.__parts) Object.defineProperty(manifest, "__parts", { value: {} });
+    var cache = manifest.__parts;
+    if (!cache[part]) {
+      cache[part] = (load || fetchPart)(manifest, part).then(function (bytes) {
+        return checkEntry(manifest.files[part], part, bytes);
+      }).then(function (bytes) {
+        var body;
+        try {
+          body = JSON.parse(new TextDecoder("utf-8").decode(bytes));
+        } catch (e) {
+          throw VerifyError("format", part);
+        }
+        if (!body || body.layer !== manifest.layer || typeof body.files !== "object") throw VerifyError("format", part);
+        Object.keys(body.files).forEach(function (rel) {
+          if (partOf(manifest, rel) !== part) throw VerifyError("format", part + " lists " + rel);
+        });
+        return body.files;
+      });
+      cache[part].catch(function () { delete cache[part]; });
+    }
+    return cache[part];
+  }
+
+  /* Resolve with the manifest entry of `rel` ({sha256, length}) or null when the layer has no such file. */
+  function entryFor(manifest, rel, load) {
+    var part = partOf(manifest, rel);
+    if (!part) return Promise.resolve(manifest.files[rel] || null);
+    if (!manifest.files[part]) return Promise.resolve(null);
+    return partFiles(manifest, part, load).then(function (files) { return files[rel] || null; });
+  }
+
+  /* Resolve with the bytes if `rel` (a path inside the layer) matches the manifest; else reject. */
+  function checkFile(manifest, rel, bytes, load) {
+    return entryFor(manifest, rel, load).then(function (entry) { return checkEntry(entry, rel, bytes); });
   }
 
   /* "/u/tn/dt/all/a/12/" -> {layer: "u/tn/dt/all", rel: "a/12/index.html"}; null outside layers.
@@ -172,6 +248,10 @@
   root.sotayVerify = {
     checkManifest: checkManifest,
     checkFile: checkFile,
+    entryFor: entryFor,
+    partOf: partOf,
+    partFiles: partFiles,
+    fnv1a: fnv1a,
     sha256: sha256,
     splitLayerPath: splitLayerPath,
     isVerifyError: isVerifyError,
