@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.manifest import ManifestError, fnv1a, part_of, parse_part, split_manifest
+from site_builder.manifest import ManifestError, fnv1a, parse_part, part_of, split_manifest
 from site_builder.signing import MANIFEST
 from site_builder.verify import verify_layer
 from tests.site_builder.conftest import NODE, PROVINCE, Site, make_article
