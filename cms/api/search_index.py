@@ -23,8 +23,11 @@ in different processes wait for Whoosh's file lock, so concurrent builds never i
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import logging
 import re
+import shutil
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -37,6 +40,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Term
 from whoosh.writing import CLEAR
 
+from site_builder.fsutil import locked, write_atomic
 from site_builder.model import Article, LayerId
 from site_builder.text import fold, html_to_text
 
@@ -125,40 +129,85 @@ def _document(article: Article) -> dict:
     }
 
 
+# Bump when `_document` changes what it makes of an article: every fingerprint changes, so every page is
+# written again at its layer's next build.
+DOCUMENT_FORMAT = 1
+PRINTS_DIR = "layers"
+
+
+def fingerprint(article: Article) -> str:
+    """Everything `_document` reads from an article, hashed: equal prints make equal documents."""
+    material = "\0".join((str(DOCUMENT_FORMAT), str(article.id), article.layer.prefix, article.title, article.summary,
+                          article.body_html, article.unit_name, article.published_at.isoformat(), article.kind))
+    return hashlib.sha1(material.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _prints_path(ix: index.Index, layer: LayerId) -> Path:
+    return Path(ix.storage.folder) / PRINTS_DIR / f"{layer_key(layer)}.json"
+
+
+def _read_prints(path: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _forget_prints(ix: index.Index) -> None:
+    """Bulk writes (a rebuild) do not keep the per-layer prints: drop them, the next build compares documents."""
+    shutil.rmtree(Path(ix.storage.folder) / PRINTS_DIR, ignore_errors=True)
+
+
 def update_layer(layer: LayerId, articles: list[Article], *, directory: Path | None = None) -> int:
     """Make the index hold exactly `articles` (the layer's live pages) for `layer`, in one commit.
 
     Only pages that are new, changed or gone are written: a publish in a layer of thousands of articles
-    touches one document, not all of them. Returns the number of documents written or deleted.
+    touches one document, not all of them. What the index holds per layer is remembered as a fingerprint
+    per page (`layers/<layer>.json` beside the index, written after each commit), so finding the changed
+    pages costs a hash per article; without that file the stored documents are compared instead.
+    Returns the number of documents written or deleted.
     """
     ix = open_index(directory)
-    wanted = {str(a.id): _document(a) for a in articles}
-    with ix.searcher() as searcher:
-        current = {doc["page_id"]: doc for doc in searcher.documents(layer=layer.prefix)}
-    compared = ("title", "body", "unit", "published", "url", "kind")
-    changed = [doc for pid, doc in wanted.items()
-               if pid not in current or any(current[pid].get(f) != doc[f] for f in compared)]
-    gone = [pid for pid in current if pid not in wanted]
-    if not changed and not gone:
-        return 0
-    writer = ix.writer(timeout=WRITE_TIMEOUT_S)
-    try:
-        for pid in gone:
-            writer.delete_by_term("page_id", pid)
-        for doc in changed:
-            writer.update_document(**doc)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    logger.info("search index: %s: %d written, %d removed, %d in all", layer.prefix, len(changed), len(gone),
-                len(wanted))
-    return len(changed) + len(gone)
+    prints_path = _prints_path(ix, layer)
+    with locked(prints_path.with_suffix(".lock")):
+        prints = {str(a.id): fingerprint(a) for a in articles}
+        known = _read_prints(prints_path)
+        if known is not None:
+            changed = [a for a in articles if known.get(str(a.id)) != prints[str(a.id)]]
+            gone = [pid for pid in known if pid not in prints]
+            documents = [_document(a) for a in changed]
+        else:
+            wanted = {str(a.id): _document(a) for a in articles}
+            with ix.searcher() as searcher:
+                current = {doc["page_id"]: doc for doc in searcher.documents(layer=layer.prefix)}
+            compared = ("title", "body", "unit", "published", "url", "kind")
+            documents = [doc for pid, doc in wanted.items()
+                         if pid not in current or any(current[pid].get(f) != doc[f] for f in compared)]
+            gone = [pid for pid in current if pid not in wanted]
+        if documents or gone:
+            writer = ix.writer(timeout=WRITE_TIMEOUT_S)
+            try:
+                for pid in gone:
+                    writer.delete_by_term("page_id", pid)
+                for doc in documents:
+                    writer.update_document(**doc)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        if documents or gone or known != prints:
+            write_atomic(prints_path, json.dumps(prints, separators=(",", ":")).encode())
+    if documents or gone:
+        logger.info("search index: %s: %d written, %d removed, %d in all", layer.prefix, len(documents), len(gone),
+                    len(prints))
+    return len(documents) + len(gone)
 
 
 def add_articles(articles: Iterable[Article], *, directory: Path | None = None) -> int:
     """Add many articles in one writer (used by the full rebuild and the benchmark)."""
     ix = open_index(directory)
+    _forget_prints(ix)
     writer = ix.writer(timeout=WRITE_TIMEOUT_S, limitmb=256)
     count = 0
     try:
@@ -177,6 +226,7 @@ def rebuild_index(*, directory: Path | None = None) -> int:
     from site_builder.export import all_layers, export_layer
 
     ix = open_index(directory)
+    _forget_prints(ix)
     writer = ix.writer(timeout=WRITE_TIMEOUT_S)
     writer.commit(mergetype=CLEAR)
     count = add_articles((a for layer in all_layers() for a in export_layer(layer)), directory=directory)

@@ -4,7 +4,9 @@ For each scale a child process gets its own SQLite database and site directory, 
 (`sotay bench generate`) with bulk inserts, builds the province layer once, then publishes one new province
 article through Wagtail exactly as an editor's Publish does (the signal queues the layer build, which the bench
 settings run at once). The time runs until the new version is signed, live and contains the article. In the same
-run, our render stage is compared with a plain mkdocs-material build of the same pages.
+run, our render stage is compared with a plain mkdocs-material build of the same pages, and in the full
+province a cell member's reader is measured in Chromium over emulated 3G (`site_builder.bench.reader`): the
+first view and one online search, with the province layer at its real size.
 """
 
 from __future__ import annotations
@@ -78,7 +80,9 @@ def child(scale: str, content: Path, province_content: Path | None = None) -> di
         live = Path(settings.SOTAY_SITE_DIR) / layer.prefix / article
         assert manifest and article in manifest["files"] and live.exists(), "publish not live"
         timings.append(time.perf_counter() - start)
+    reader = reader_member(units) if os.environ.get("SOTAY_BENCH_READER") == "1" else None
     return {
+        "reader": reader,
         "units": UnitPage.objects.count(), "articles": articles, "province_layer_pages": len(manifest["files"]),
         "load_s": round(load_s, 2), "initial_build_s": round(initial_s, 2),
         "publish_s": round(statistics.median(timings), 3), "publish_runs_s": [round(t, 3) for t in timings],
@@ -86,7 +90,46 @@ def child(scale: str, content: Path, province_content: Path | None = None) -> di
     }
 
 
-def run_scale(scale: str, workdir: Path, province_from: str | None = None) -> dict:
+READER_USER, READER_PASSWORD = "bench.reader", "sotay2026"
+
+
+def reader_member(units: dict) -> dict:
+    """A member of the cell with the most articles, with every layer of their chain built, for the reader
+    measurement (`site_builder.bench.reader.measure`) on this province."""
+    from django.contrib.auth import get_user_model
+
+    from cms.org.models import Member, UnitPage
+    from cms.publishing.build import build_one
+    from cms.publishing.models import ArticlePage
+    from site_builder.model import LayerId
+
+    cells = UnitPage.objects.filter(level="cell")
+    counts = {c.pk: ArticlePage.objects.child_of(c).live().filter(tier="all").count() for c in cells[:400]}
+    cell = UnitPage.objects.get(pk=max(counts, key=lambda pk: (counts[pk], -pk)))
+    chain = [u for u in cell.get_ancestors(inclusive=True).specific() if isinstance(u, UnitPage)]
+    layers = [LayerId(tuple(u.code_path.split("/")), "all").prefix for u in chain]
+    for prefix in layers[1:]:  # the province layer is built already
+        build_one(prefix, speech=False)
+    user = get_user_model().objects.create_user(READER_USER, password=READER_PASSWORD)
+    Member.objects.create(user=user, full_name="Nguyễn Văn Đọc", unit=cell, role="member")
+    return {"user": READER_USER, "password": READER_PASSWORD, "cell": cell.code_path, "layers": layers,
+            "layer_articles": [ArticlePage.objects.child_of(u).live().filter(tier="all").count() for u in chain]}
+
+
+def measure_reader(var: Path, reader: dict, runs: int) -> dict:
+    """The reader bench (Chromium over emulated 3G) against this province's var dir."""
+    from site_builder.bench.reader import measure, start_server
+
+    proc, url = start_server(var.resolve())
+    try:
+        result = measure(url, reader["user"], reader["password"], runs)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {**result, "member": reader}
+
+
+def run_scale(scale: str, workdir: Path, province_from: str | None = None, *, reader_runs: int = 0) -> dict:
     import shutil
 
     from site_builder.bench.generate import SCALES, generate
@@ -99,6 +142,7 @@ def run_scale(scale: str, workdir: Path, province_from: str | None = None) -> di
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.bench", "SOTAY_VAR_DIR": str(var),
            "SOTAY_SITE_DIR": str(var / "site"), "SOTAY_BUILD_DIR": str(var / "build"), "SOTAY_SPEECH": "0"}
     env.pop("SOTAY_DATABASE_URL", None)
+    env["SOTAY_BENCH_READER"] = "1" if reader_runs else "0"
     extra = ["--province-from", str(workdir / f"province-{province_from}")] if province_from else []
     if province_from and not (workdir / f"province-{province_from}" / "units.csv").exists():
         generate(workdir / f"province-{province_from}", **SCALES[province_from])
@@ -106,7 +150,10 @@ def run_scale(scale: str, workdir: Path, province_from: str | None = None) -> di
                          env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"bench child {scale} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if reader_runs and result.get("reader"):
+        result["reader"] = measure_reader(var, result["reader"], reader_runs)
+    return result
 
 
 def main(argv: list[str]) -> int:
@@ -117,6 +164,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pages", type=int, default=1000, help="số trang để so sánh bước dựng trang")
     parser.add_argument("--scales", default="small,full")
     parser.add_argument("--province-from", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--reader-runs", type=int, default=1,
+                        help="số lần đo trình đọc qua 3G trên tỉnh đầy đủ (0: bỏ qua)")
     args = parser.parse_args(argv)
     if args.child:
         sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]), args.province_from)) + "\n")
@@ -125,7 +174,8 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="sotay-bench-") as tmp:
         work = args.work or Path(tmp)
-        scales = {scale: run_scale(scale, work) for scale in args.scales.split(",")}
+        scales = {scale: run_scale(scale, work, reader_runs=args.reader_runs if scale == "full" else 0)
+                  for scale in args.scales.split(",")}
         if "small" in scales and "full" in scales:
             # The small province with the full province's own articles: the province layer is the same,
             # so this pair shows what the number of units alone costs.
@@ -141,6 +191,11 @@ def main(argv: list[str]) -> int:
         if "small_same_layer" in scales else None,
         "render_ms_per_page": render["render_ms_per_page"],
         "mkdocs_plain_ms_per_page": render["mkdocs_plain_ms_per_page"],
+        # the reader in Chromium over emulated 3G, for a cell member of the full province
+        "first_view_kb_gz": (large.get("reader") or {}).get("first_view_kb_gz"),
+        "search_query_kb": (large.get("reader") or {}).get("search_query_kb"),
+        "home_ready_s_3g": (large.get("reader") or {}).get("home_ready_s_3g"),
+        "article_ready_s_3g": (large.get("reader") or {}).get("article_ready_s_3g"),
         "scales": scales, "render": render, "cpus": os.cpu_count(),
     }
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2) + "\n")

@@ -173,3 +173,31 @@ def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
     assert search_index.update_layer(layer, articles[:4], directory=tmp_path) == 2
     titles = {hit["title"] for hit in search_index.search_layers([layer], "nghi quyet", directory=tmp_path)}
     assert titles == {"Nghị quyết đã sửa", "Nghị quyết số 2", "Nghị quyết số 3", "Nghị quyết số 4"}
+
+
+def test_layer_prints_find_changes_without_reading_the_index_and_a_rebuild_drops_them(tmp_path):
+    from datetime import UTC, datetime
+
+    from site_builder.model import Article, LayerId
+
+    layer = LayerId(("tn",), "all")
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def art(pid: int, body: str = "<p>Nội dung.</p>") -> Article:
+        return Article(id=pid, slug=f"a{pid}", kind="news", title=f"Nghị quyết số {pid}", body_html=body,
+                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+
+    articles = [art(i) for i in range(1, 4)]
+    search_index.update_layer(layer, articles, directory=tmp_path)
+    prints = tmp_path / "layers" / "tn.all.json"
+    assert sorted(__import__("json").loads(prints.read_text())) == ["1", "2", "3"]
+    # A body edit changes the print, so the page is written again and found by its new words.
+    articles[1] = art(2, "<p>Chỉ thị về công tác kiểm tra giám sát.</p>")
+    assert search_index.update_layer(layer, articles, directory=tmp_path) == 1
+    assert [h["title"] for h in search_index.search_layers([layer], "kiem tra", directory=tmp_path)] == [
+        "Nghị quyết số 2"]
+    # Without the prints (a rebuild drops them) the stored documents are compared: nothing is rewritten.
+    search_index.add_articles(articles, directory=tmp_path)
+    assert not prints.exists()
+    assert search_index.update_layer(layer, articles, directory=tmp_path) == 0
+    assert prints.exists()
