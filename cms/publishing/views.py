@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cms.org.selectors import can_read
+from deploy.filetypes import cache_control_for_path
 
 NO_ACCESS = _("Bạn không có quyền xem nội dung này, hoặc nội dung không tồn tại.")
 
@@ -43,10 +44,9 @@ def layer_file(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404(_("Không tìm thấy trang."))
     content_type, encoding = mimetypes.guess_type(target.name)
     response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
-    if target.name in ("manifest.json", "manifest.json.sig", "feed.json"):
-        response["Cache-Control"] = "private, no-cache"
-    else:
-        response["Cache-Control"] = "private, max-age=300"
+    # The same rules as production (deploy/filetypes.py): a year for names that carry their hash, revalidate
+    # the rest — pages, feed, manifest and its parts keep their names from one version to the next.
+    response["Cache-Control"] = cache_control_for_path(path)
     return response
 
 

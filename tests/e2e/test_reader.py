@@ -1,15 +1,20 @@
 """The reader on a phone, end to end in Debian's Chromium: log in, the merged home feed, search without tone
 marks, an article with its player, receipts and feedback sent exactly once through an offline spell and a
-cut connection, another district's article refused, tampered layer files refused."""
+cut connection, another district's article refused, tampered layer files and manifest parts refused, an
+article read earlier still readable offline after its layer was published again."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, outbox_size, wait_for_service_worker, wait_until_sent
+from site_builder.manifest import part_of
+from tests.e2e.conftest import ROOT, log_in, outbox_size, server_env, wait_for_service_worker, wait_until_sent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -285,3 +290,67 @@ def test_tampered_layer_files_are_refused_in_the_browser(site, phone):
         for path, data in originals.items():
             path.write_bytes(data)
     assert re.search(r"dân vận khéo", article.read_text("utf-8"))
+
+
+def head_of(site, layer: str) -> dict:
+    return json.loads(site.layer_file(layer, "manifest.json").read_text("utf-8"))
+
+
+def test_a_tampered_manifest_part_is_refused_in_the_browser(site, phone):
+    page = phone().new_page()
+    log_in(page, site, "dv.x1")
+    wait_for_service_worker(page)
+    layer = "u/tn/dt/hs/x1/all"
+    part = part_of(f"a/{site.ids['cell_news']}/index.html", head_of(site, layer)["parts"])
+    path = site.layer_file(layer, part)
+    original = tamper(path, b'"length":', b'"length":9')
+    try:
+        page.goto(site.article("cell_news"))
+        expect(page.get_by_role("heading", name="Nội dung bị từ chối")).to_be_visible()
+    finally:
+        path.write_bytes(original)
+
+
+PUBLISH_IN_HS = """
+from django.db import transaction
+from cms.org.models import UnitPage
+from cms.publishing.models import NewsPage
+unit = UnitPage.objects.get(code="hs")
+with transaction.atomic():
+    page = NewsPage(title="Xã Hùng Sơn tổng kết công tác năm 2026", body="<p>Đảng bộ xã tổng kết công tác năm.</p>")
+    unit.add_child(instance=page)
+    page.save_revision().publish()
+"""
+
+
+def test_an_article_read_online_stays_readable_offline_after_its_layer_is_published_again(site, phone):
+    context = phone()
+    page = context.new_page()
+    log_in(page, site, "dv.hs")
+    wait_for_service_worker(page)
+    layer = "u/tn/dt/hs/all"
+    before = head_of(site, layer)["files"]
+    page.goto(site.article("commune_news"))
+    expect(page.locator(".sotay-actions")).to_be_visible()
+
+    # A new article in the same layer: a new version whose manifest part for a/… is no longer the kept one.
+    env = server_env(site.var_dir)
+    for command in (["manage", "shell", "-c", PUBLISH_IN_HS], ["build", "--unit", "hs"]):
+        subprocess.run([sys.executable, "-m", "cms.cli", *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    head = head_of(site, layer)
+    part = part_of(f"a/{site.ids['commune_news']}/index.html", head["parts"])
+    assert head["files"][part] != before[part]
+
+    page.goto(site.url + "/")
+    page.wait_for_selector("html[data-sotay-ready=home]")
+    expect(page.locator("#feed .title", has_text="Xã Hùng Sơn tổng kết công tác năm 2026")).to_have_count(1)
+    # The worker fetches the new part before it drops what no kept manifest lists any more.
+    kept = f"caches.open('sotay-blobs').then(c => c.match('/__sotay/blob/{head['files'][part]['sha256']}'))"
+    page.wait_for_function(f"{kept}.then(Boolean)")
+    page.wait_for_timeout(1000)
+
+    context.set_offline(True)
+    page.goto(site.article("commune_news"))
+    expect(page.locator(".sotay-article h1")).to_have_text("Xã Hùng Sơn ra mắt mô hình dân vận khéo")
+    context.set_offline(False)

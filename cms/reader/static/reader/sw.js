@@ -325,7 +325,7 @@ function loadPart(manifest, part) {
   return caches.open(BLOBS).then(function (blobs) {
     return blobs.match(blobKey(entry.sha256)).then(function (hit) {
       if (hit) return hit.arrayBuffer();
-      return timedFetch("/" + manifest.layer + "/" + part).then(function (response) {
+      return timedFetch("/" + manifest.layer + "/" + part, { cache: "no-cache" }).then(function (response) {
         if (!response.ok) throw { status: response.status, response: response };
         return response.arrayBuffer().then(function (bytes) {
           return verify.checkFile(manifest, part, bytes).then(function () {

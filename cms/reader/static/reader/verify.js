@@ -173,7 +173,9 @@
   }
 
   function fetchPart(manifest, part) {
-    return fetch("/" + manifest.layer + "/" + part, { credentials: "same-origin" }).then(function (response) {
+    // A part keeps its name from one version to the next: never take it from the HTTP cache unchecked.
+    var options = { credentials: "same-origin", cache: "no-cache" };
+    return fetch("/" + manifest.layer + "/" + part, options).then(function (response) {
       if (!response.ok) throw { status: response.status, response: response };
       return response.arrayBuffer();
     });
