@@ -24,6 +24,7 @@ var SHELL_KEY = "/__sotay/shell";
 var MANIFEST_FRESH_MS = 5 * 60 * 1000;
 var NETWORK_TIMEOUT_MS = 10000;
 var HOLD_BUDGET_BYTES = 3 * 1024 * 1024;
+var HOLD_PARALLEL = 4;
 var API_KEPT = ["/api/me", "/api/unread", "/api/saved", "/api/feedback"];
 var verify = self.sotayVerify;
 
@@ -472,23 +473,28 @@ function holdLayer(layer, state) {
 
 function keepFiles(layer, state, wanted, files) {
   return caches.open(BLOBS).then(function (blobs) {
-    return wanted.reduce(function (previous, rel) {
-      return previous.then(function () {
-        var entry = files[rel];
-        return blobs.match(blobKey(entry.sha256)).then(function (hit) {
-          if (hit) return undefined;
-          return timedFetch("/" + layer + "/" + rel).then(function (response) {
-            if (!response.ok) return undefined;
-            var type = response.headers.get("Content-Type") || "application/octet-stream";
-            return response.arrayBuffer().then(function (bytes) {
-              return verify.checkFile(state.manifest, rel, bytes, loadPart).then(function () {
-                return blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
-              });
+    var queue = wanted.slice();
+    function keepNext() {
+      var rel = queue.shift();
+      if (rel === undefined) return Promise.resolve();
+      var entry = files[rel];
+      return blobs.match(blobKey(entry.sha256)).then(function (hit) {
+        if (hit) return undefined;
+        return timedFetch("/" + layer + "/" + rel).then(function (response) {
+          if (!response.ok) return undefined;
+          var type = response.headers.get("Content-Type") || "application/octet-stream";
+          return response.arrayBuffer().then(function (bytes) {
+            return verify.checkFile(state.manifest, rel, bytes, loadPart).then(function () {
+              return blobs.put(blobKey(entry.sha256), new Response(bytes, { headers: { "Content-Type": type } }));
             });
-          }).catch(function () { /* skipped; fetched when opened */ });
-        });
-      });
-    }, Promise.resolve());
+          });
+        }).catch(function () { /* skipped; fetched when opened */ });
+      }).then(keepNext);
+    }
+    // A few at a time: a search index is hundreds of small files, and on 3G each one waits a round trip.
+    var lanes = [];
+    for (var i = 0; i < HOLD_PARALLEL; i++) lanes.push(keepNext());
+    return Promise.all(lanes);
   });
 }
 
