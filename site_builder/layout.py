@@ -325,3 +325,28 @@ def wait_for_pruning(timeout: float | None = None) -> None:
 def _delete_all(paths: list[Path]) -> None:
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def write_layer_dir(
+    layer_dir: Path,
+    layer: str,
+    files: dict[str, bytes],
+    *,
+    version: int,
+    key: Ed25519PrivateKey,
+    now: datetime,
+    expires: datetime,
+) -> Path:
+    """A signed layer written in place from its files' bytes, as the builder lays one out (manifest parts, head,
+    signature) but without versions: for benchmarks and tests that make layers without rendering them."""
+    digests = {path: (hashlib.sha256(data).hexdigest(), len(data)) for path, data in files.items()}
+    head, parts = split_manifest(layer, version, digests, now, expires)
+    for path, data in {**files, **parts}.items():
+        target = Path(layer_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    body, signature = sign_manifest(head, key)
+    (Path(layer_dir) / MANIFEST).write_bytes(body)
+    (Path(layer_dir) / SIGNATURE).write_bytes(signature)
+    return Path(layer_dir)
+

@@ -10,7 +10,6 @@ generator's "small" province (3 districts, 16 base organisations, 80 cells, 2,00
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import os
@@ -22,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from site_builder.layout import write_layer_dir
 
 SCALES = {
     "small": {"districts": 3, "bases": 16, "cells": 80, "articles": 2000},
@@ -73,21 +74,9 @@ def _layer_files(rng: random.Random, layer: str, n_articles: int, audio_share: f
 
 
 def write_layer(site_dir: Path, layer: str, files: dict[str, bytes], version: int, key: Ed25519PrivateKey) -> Path:
-    layer_dir = site_dir / layer
-    for path, data in files.items():
-        (layer_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (layer_dir / path).write_bytes(data)
     now = datetime.now(UTC).replace(microsecond=0)
-    manifest = {
-        "format": 1, "layer": layer, "version": version,
-        "built_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "expires": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "files": {p: {"sha256": hashlib.sha256(d).hexdigest(), "length": len(d)} for p, d in sorted(files.items())},
-    }
-    raw = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    (layer_dir / "manifest.json").write_bytes(raw)
-    (layer_dir / "manifest.json.sig").write_bytes(base64.b64encode(key.sign(raw)) + b"\n")
-    return layer_dir
+    return write_layer_dir(site_dir / layer, layer, files, version=version, key=key, now=now,
+                           expires=now + timedelta(days=30))
 
 
 def synthesise_province(site_dir: Path, scale: dict[str, int], key: Ed25519PrivateKey, *, seed: int = 1,

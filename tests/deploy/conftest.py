@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -69,21 +68,10 @@ def write_layer(site_dir: Path, layer: str, files: dict[str, bytes], version: in
                 *, expires_in: timedelta = timedelta(days=30)) -> Path:
     """A built layer as the builder leaves it: files, the manifest parts that list `a/…` (and any large
     directory), the signed head manifest.json and its base64 Ed25519 signature."""
-    from site_builder.manifest import split_manifest
-    from site_builder.signing import sign_manifest
+    from site_builder.layout import write_layer_dir
 
-    layer_dir = site_dir / layer
     now = datetime.now(UTC)
-    digests = {p: (hashlib.sha256(d).hexdigest(), len(d)) for p, d in files.items()}
-    head, parts = split_manifest(layer, version, digests, now, now + expires_in)
-    for path, data in {**files, **parts}.items():
-        target = layer_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    raw, signature = sign_manifest(head, key)
-    (layer_dir / "manifest.json").write_bytes(raw)
-    (layer_dir / "manifest.json.sig").write_bytes(signature)
-    return layer_dir
+    return write_layer_dir(site_dir / layer, layer, files, version=version, key=key, now=now, expires=now + expires_in)
 
 
 def build_sample_files(n_pages: int = 12, *, tag: str = "") -> dict[str, bytes]:
