@@ -150,7 +150,7 @@ def stage_version(
     for stale in root.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
     version = next_version(site_dir, layer, work_dir)
-    live = read_live_manifest(site_dir, layer)
+    live = read_live_manifest(site_dir, layer, parts=False)  # only its version is compared with the record
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
     return _signed_staging(
@@ -248,19 +248,22 @@ def _fill(staged: StagedLayer, source: Path, prev_dir: Path, known: dict[str, li
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
         src_stat = entry.stat()
-        sha = _reusable(rel, src_stat, Path(entry.path), prev_dir, known.get(rel))
+        previous = known.get(rel)
+        sha = _reusable(rel, src_stat, Path(entry.path), prev_dir, previous)
         if sha is not None:
             os.link(os.path.join(prev_dir, rel), dest)
             staged.digests[rel] = (sha, src_stat.st_size)
             staged.files_linked += 1
+            # A hard link is the live file itself: its inode, size and mtime were just checked to be these.
+            staged.record[rel] = [src_stat.st_size, src_stat.st_mtime_ns, sha, *previous[3:]]
         else:
             staged.digests[rel] = _copy_hashing(Path(entry.path), Path(dest))
             staged.files_copied += 1
-        dest_stat = os.stat(dest)
-        staged.record[rel] = [
-            src_stat.st_size, src_stat.st_mtime_ns, staged.digests[rel][0],
-            dest_stat.st_ino, dest_stat.st_size, dest_stat.st_mtime_ns,
-        ]  # fmt: skip
+            dest_stat = os.stat(dest)
+            staged.record[rel] = [
+                src_stat.st_size, src_stat.st_mtime_ns, staged.digests[rel][0],
+                dest_stat.st_ino, dest_stat.st_size, dest_stat.st_mtime_ns,
+            ]  # fmt: skip
         staged.bytes += staged.digests[rel][1]
 
 

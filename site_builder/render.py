@@ -8,6 +8,7 @@ file keeps its bytes. A change of theme, config or this code (the theme fingerpr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -118,10 +119,13 @@ _BYTECODE = _MemoryBytecodeCache()
 class _SotayPlugin(BasePlugin):
     """Feeds pre-rendered HTML to mkdocs, drops files layers never use, reports progress."""
 
-    def __init__(self, on_page: Callable[[], None], *, pages_only: bool = False) -> None:
+    def __init__(
+        self, on_page: Callable[[], None], *, pages_only: bool = False, only: set[str] | None = None
+    ) -> None:
         self._html: dict[str, str] = {}
         self._on_page = on_page
         self._pages_only = pages_only
+        self._only = only  # the documentation pages to build (None: all); the others' outputs are current
         self.current: str | None = None  # the page being read or rendered, for error messages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -139,6 +143,10 @@ class _SotayPlugin(BasePlugin):
             if uri.startswith(_DROP_THEME_FILES) or uri.endswith(".map") or uri == "sitemap.xml":
                 files.remove(file)
             elif self._pages_only and not file.is_documentation_page():
+                files.remove(file)
+            elif self._only is not None and file.is_documentation_page() and uri not in self._only:
+                # Articles are out of the nav and link to no other page, so an unchanged article's output
+                # does not depend on the others: mkdocs need not even look at it.
                 files.remove(file)
         return files
 
@@ -226,22 +234,39 @@ def _page_name(uri: str) -> str:
     return "index.html" if uri == "index.md" else uri.removesuffix(".md") + "/"
 
 
-def _write_sources(sources: dict[str, str], old: dict[str, str], docs: Path, site: Path) -> tuple[dict, int]:
-    """Write changed sources and delete their outputs; return (fingerprints, number changed)."""
-    fingerprints: dict[str, str] = {}
-    changed = 0
-    for uri, source in sources.items():
-        data = source.encode("utf-8")
-        fp = hashlib.sha256(data).hexdigest()
-        fingerprints[uri] = fp
+def _article_key(article: Article, audio: str | None) -> str:
+    """Everything `pages.article_source` reads, hashed: an unchanged key means an unchanged source (the code
+    that turns one into the other is part of the theme fingerprint)."""
+    parts = (article.id, article.slug, article.kind, article.title, article.body_html, article.published_at,
+             article.updated_at, article.layer.prefix, article.unit_name, article.unit_level, article.summary,
+             sorted(article.meta.items()), audio)
+    return hashlib.sha1("\0".join(map(str, parts)).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _write_sources(
+    sources: dict[str, Callable[[], str]], keys: dict[str, str], old: dict[str, list], site: Path, docs: Path
+) -> tuple[dict, set[str]]:
+    """Write changed sources and delete their outputs; return ({uri: [key, fingerprint]}, changed uris).
+
+    A page whose key is unchanged and whose output is there is not even formatted again."""
+    state: dict[str, list] = {}
+    changed: set[str] = set()
+    for uri, make in sources.items():
+        known = old.get(uri)
         dest = _output(site, uri)
-        if old.get(uri) == fp and dest.exists() and (docs / uri).exists():
+        if known and known[0] == keys[uri] and dest.exists():
+            state[uri] = known
             continue
-        changed += 1
+        data = make().encode("utf-8")
+        fp = hashlib.sha256(data).hexdigest()
+        state[uri] = [keys[uri], fp]
+        if known and known[1] == fp and dest.exists() and (docs / uri).exists():
+            continue
+        changed.add(uri)
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / uri).write_bytes(data)
         dest.unlink(missing_ok=True)
-    return fingerprints, changed
+    return state, changed
 
 
 def _remove_pages(uris: set[str], docs: Path, site: Path) -> None:
@@ -283,15 +308,21 @@ def render_layer(
         _clean_for_full_build(docs, site)
         state = {"pages": {}, "summaries": {}}
     old = state["pages"]
-    sources = {_source_uri(a): pages.article_source(a, audio.get(a.id)) for a in articles}
+    sources: dict[str, Callable[[], str]] = {
+        _source_uri(a): functools.partial(pages.article_source, a, audio.get(a.id)) for a in articles
+    }
+    keys = {_source_uri(a): _article_key(a, audio.get(a.id)) for a in articles}
     removed = set(old) - set(sources) - {"index.md"}
-    sources["index.md"] = pages.home_source(layer, unit_name, articles)
+    home = pages.home_source(layer, unit_name, articles)
+    sources["index.md"] = lambda: home
+    keys["index.md"] = hashlib.sha1(home.encode("utf-8"), usedforsecurity=False).hexdigest()
     _remove_pages(removed, docs, site)
-    fingerprints, changed = _write_sources(sources, old, docs, site)
+    fingerprints, changed = _write_sources(sources, keys, old, site, docs)
     stats.pages_removed = len(removed)
-    stats.pages_rendered = changed
-    stats.pages_reused = len(sources) - changed
-    _run_mkdocs(settings, changed, progress)
+    stats.pages_rendered = len(changed)
+    stats.pages_reused = len(sources) - len(changed)
+    # The home page is always handed to mkdocs (the nav names it); the other unchanged pages are not.
+    _run_mkdocs(settings, len(changed), progress, only=None if stats.full else changed | {"index.md"})
     summaries = _summaries(pages.newest_first(articles)[: pages.FEED_ARTICLES], state["summaries"])
     feed = pages.feed_bytes(articles, audio, {int(i): text for i, (_key, text) in summaries.items()})
     write_if_changed(site / "feed.json", feed)
@@ -300,7 +331,14 @@ def render_layer(
     return stats
 
 
-def _run_mkdocs(settings: dict, expected_pages: int, progress: ProgressFn | None, *, pages_only: bool = False) -> None:
+def _run_mkdocs(
+    settings: dict,
+    expected_pages: int,
+    progress: ProgressFn | None,
+    *,
+    pages_only: bool = False,
+    only: set[str] | None = None,
+) -> None:
     done = 0
 
     def on_page() -> None:
@@ -314,7 +352,7 @@ def _run_mkdocs(settings: dict, expected_pages: int, progress: ProgressFn | None
     errors, _warnings = config.validate()
     if errors:
         raise BuildError("render", "cấu hình mkdocs không hợp lệ: " + "; ".join(f"{k}: {e}" for k, e in errors))
-    plugin = _SotayPlugin(on_page, pages_only=pages_only)
+    plugin = _SotayPlugin(on_page, pages_only=pages_only, only=only)
     config.plugins["sotay"] = plugin
     build_log = logging.getLogger("mkdocs.commands.build")
     quiet = _QuietBuild()

@@ -17,7 +17,7 @@ from site_builder.model import LayerId
 from site_builder.render import THEME_DIR, render_article_html, render_layer
 from site_builder.signing import read_public_key
 from site_builder.verify import verify_layer
-from tests.site_builder.conftest import PROVINCE, make_article, resolution
+from tests.site_builder.conftest import PROVINCE, Site, make_article, resolution
 
 DISTRICT = LayerId(("tn", "dt"), "all")
 
@@ -327,3 +327,20 @@ def test_versions_keep_growing_after_the_site_dir_is_wiped(site):
     shutil.rmtree(site.dir)
     assert site.build([make_article(1), make_article(2)]).version == 3
     assert verify_layer(site.layer(), read_public_key(site.dir / "keys" / "signing.pub")) == []
+
+
+def test_incremental_build_gives_the_same_pages_as_a_full_build(tmp_path, key):
+    """mkdocs is handed only the changed pages; every page must still come out as a full build makes it."""
+    articles = [make_article(i, summary=f"Tóm tắt {i}") for i in range(1, 13)]
+    step = Site(tmp_path / "step", key)
+    step.build(articles)
+    articles[4] = replace(articles[4], title="Tin đã sửa tiêu đề", body_html="<p>Nội dung mới.</p>")
+    articles.append(make_article(13))
+    step.build(articles[1:])  # one edited, one added, one removed
+    full = Site(tmp_path / "full", key)
+    full.build(articles[1:])
+    pages = sorted(p.relative_to(full.layer()).as_posix() for p in full.layer().rglob("*.html"))
+    assert "a/5/index.html" in pages and "a/13/index.html" in pages and "a/1/index.html" not in pages
+    assert pages == sorted(p.relative_to(step.layer()).as_posix() for p in step.layer().rglob("*.html"))
+    for rel in pages:
+        assert (step.layer() / rel).read_bytes() == (full.layer() / rel).read_bytes(), rel
