@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPEATS = 3
+REPEATS = 5
 
 
 def child(scale: str, content: Path, province_content: Path | None = None) -> dict:
