@@ -11,25 +11,34 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def article_from_page(page, unit) -> Article:
-    """One live ArticlePage (specific) under `unit` as an Article."""
+_FIELDS = ("id", "slug", "title", "body", "summary", "first_published_at", "last_published_at")
+
+
+def _article(values: dict, *, kind: str, layer: LayerId, unit, meta: dict[str, str]) -> Article:
+    """An Article from a page's fields (a page object's or a `.values()` row's, by the same names)."""
+    first, last = values["first_published_at"], values["last_published_at"]
+    published = first or last or _now()
     return Article(
-        id=page.pk,
-        slug=page.slug,
-        kind=page.kind,
-        title=page.title,
-        body_html=str(page.body or ""),
-        published_at=page.first_published_at or page.last_published_at or _now(),
-        updated_at=page.last_published_at or page.first_published_at or _now(),
-        layer=LayerId(tuple(unit.code_path.split("/")), page.tier),
+        id=values["id"],
+        slug=values["slug"],
+        kind=kind,
+        title=values["title"],
+        body_html=str(values["body"] or ""),
+        published_at=published,
+        updated_at=last or published,
+        layer=layer,
         unit_name=unit.title,
         unit_level=unit.level,
-        summary=page.summary or "",
-        meta=page.extra_meta(),
+        summary=values["summary"] or "",
+        meta=meta,
     )
 
 
-_FIELDS = ("id", "slug", "title", "body", "summary", "first_published_at", "last_published_at")
+def article_from_page(page, unit) -> Article:
+    """One live ArticlePage (specific) under `unit` as an Article."""
+    values = {name: getattr(page, name) for name in _FIELDS}
+    layer = LayerId(tuple(unit.code_path.split("/")), page.tier)
+    return _article(values, kind=page.kind, layer=layer, unit=unit, meta=page.extra_meta())
 
 
 def export_layer(layer: LayerId) -> list[Article]:
@@ -47,23 +56,8 @@ def export_layer(layer: LayerId) -> list[Article]:
         lookups = model.meta_lookups
         rows = model.objects.child_of(unit).live().filter(tier=layer.tier).values(*_FIELDS, *lookups.values())
         for row in rows:
-            published = row["first_published_at"] or row["last_published_at"] or _now()
-            articles.append(
-                Article(
-                    id=row["id"],
-                    slug=row["slug"],
-                    kind=model.kind,
-                    title=row["title"],
-                    body_html=str(row["body"] or ""),
-                    published_at=published,
-                    updated_at=row["last_published_at"] or published,
-                    layer=layer,
-                    unit_name=unit.title,
-                    unit_level=unit.level,
-                    summary=row["summary"] or "",
-                    meta=model.meta_from({name: row[lookup] for name, lookup in lookups.items()}),
-                )
-            )
+            meta = model.meta_from({name: row[lookup] for name, lookup in lookups.items()})
+            articles.append(_article(row, kind=model.kind, layer=layer, unit=unit, meta=meta))
     return sorted(articles, key=lambda a: (a.published_at, a.id), reverse=True)
 
 
