@@ -6,6 +6,8 @@ sees only these plain objects, so the pipeline can be tested and benchmarked wit
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -74,3 +76,10 @@ class Article:
     def path(self) -> str:
         """Directory of the article inside its layer."""
         return f"a/{self.id}/"
+
+    def fingerprint(self, *extra: object) -> str:
+        """A hash of every field (and of `extra`): stages that derive something from an article compare it
+        with the last one to skip unchanged articles without deriving anything."""
+        values = [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "meta"]
+        fields = (*values, sorted(self.meta.items()), *extra)
+        return hashlib.sha1("\0".join(map(str, fields)).encode("utf-8"), usedforsecurity=False).hexdigest()

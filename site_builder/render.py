@@ -234,32 +234,24 @@ def _page_name(uri: str) -> str:
     return "index.html" if uri == "index.md" else uri.removesuffix(".md") + "/"
 
 
-def _article_key(article: Article, audio: str | None) -> str:
-    """Everything `pages.article_source` reads, hashed: an unchanged key means an unchanged source (the code
-    that turns one into the other is part of the theme fingerprint)."""
-    parts = (article.id, article.slug, article.kind, article.title, article.body_html, article.published_at,
-             article.updated_at, article.layer.prefix, article.unit_name, article.unit_level, article.summary,
-             sorted(article.meta.items()), audio)
-    return hashlib.sha1("\0".join(map(str, parts)).encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
 def _write_sources(
-    sources: dict[str, Callable[[], str]], keys: dict[str, str], old: dict[str, list], site: Path, docs: Path
+    sources: dict[str, tuple[str, Callable[[], str]]], old: dict[str, list], site: Path, docs: Path
 ) -> tuple[dict, set[str]]:
     """Write changed sources and delete their outputs; return ({uri: [key, fingerprint]}, changed uris).
 
-    A page whose key is unchanged and whose output is there is not even formatted again."""
+    `sources` maps each page to (key, make source): a page whose key is unchanged and whose output is there
+    is not even formatted again (the code that formats it is part of the theme fingerprint)."""
     state: dict[str, list] = {}
     changed: set[str] = set()
-    for uri, make in sources.items():
+    for uri, (key, make) in sources.items():
         known = old.get(uri)
         dest = _output(site, uri)
-        if known and known[0] == keys[uri] and dest.exists():
+        if known and known[0] == key and dest.exists():
             state[uri] = known
             continue
         data = make().encode("utf-8")
         fp = hashlib.sha256(data).hexdigest()
-        state[uri] = [keys[uri], fp]
+        state[uri] = [key, fp]
         if known and known[1] == fp and dest.exists() and (docs / uri).exists():
             continue
         changed.add(uri)
@@ -308,16 +300,15 @@ def render_layer(
         _clean_for_full_build(docs, site)
         state = {"pages": {}, "summaries": {}}
     old = state["pages"]
-    sources: dict[str, Callable[[], str]] = {
-        _source_uri(a): functools.partial(pages.article_source, a, audio.get(a.id)) for a in articles
+    sources = {
+        _source_uri(a): (a.fingerprint(audio.get(a.id)), functools.partial(pages.article_source, a, audio.get(a.id)))
+        for a in articles
     }
-    keys = {_source_uri(a): _article_key(a, audio.get(a.id)) for a in articles}
     removed = set(old) - set(sources) - {"index.md"}
     home = pages.home_source(layer, unit_name, articles)
-    sources["index.md"] = lambda: home
-    keys["index.md"] = hashlib.sha1(home.encode("utf-8"), usedforsecurity=False).hexdigest()
+    sources["index.md"] = (hashlib.sha1(home.encode("utf-8"), usedforsecurity=False).hexdigest(), lambda: home)
     _remove_pages(removed, docs, site)
-    fingerprints, changed = _write_sources(sources, keys, old, site, docs)
+    fingerprints, changed = _write_sources(sources, old, site, docs)
     stats.pages_removed = len(removed)
     stats.pages_rendered = len(changed)
     stats.pages_reused = len(sources) - len(changed)
