@@ -140,6 +140,9 @@ def split_manifest(
     rule = part_rule(files)
     head: dict[str, tuple[str, int]] = {}
     listed: dict[str, dict[str, dict[str, Any]]] = {}
+    # Bytes per parted directory: a reader deciding whether to keep a layer's search index for offline use
+    # need not fetch the parts to learn its size.
+    sizes: dict[str, int] = {}
     for path, (sha, length) in files.items():
         if path.startswith(PARTS_DIR + "/"):
             raise ManifestError(f"{path}: {PARTS_DIR}/ is reserved for manifest parts")
@@ -148,17 +151,12 @@ def split_manifest(
             head[path] = (sha, length)
         else:
             listed.setdefault(part, {})[path] = {"sha256": sha, "length": length}
+            top = path.partition("/")[0]
+            sizes[top] = sizes.get(top, 0) + length
     blobs = {part: canonical_json({"layer": layer, "files": entries}) for part, entries in listed.items()}
     head.update({part: bytes_digest(data) for part, data in blobs.items()})
     manifest = make_manifest(layer, version, head, built_at, expires, rule)
     if rule:
-        # Bytes per parted directory: a reader deciding whether to keep a layer's search index for offline
-        # use need not fetch the parts to learn its size.
-        sizes: dict[str, int] = {}
-        for path, (_sha, length) in files.items():
-            top = path.partition("/")[0]
-            if top in rule:
-                sizes[top] = sizes.get(top, 0) + length
         manifest["sizes"] = dict(sorted(sizes.items()))
     return manifest, blobs
 
