@@ -13,8 +13,8 @@ import sys
 # Subcommands implemented as plain modules: name -> "module:function".
 MODULE_COMMANDS = {
     "speech": "site_builder.speech.cli:main",
-    "bench": "site_builder.bench.cli:main",
-    "verify": "site_builder.verify:main",
+    "bench": "bench.cli:main",
+    "verify": "layerformat.verify:main",
     "publish": "deploy.cli:main",
     "backup": "deploy.backup:main_backup",
     "restore": "deploy.backup:main_restore",

@@ -7,7 +7,7 @@ Under the layer prefix `u/<unit path>/<tier>/` a store holds:
 - `_manifests/<version>.json` and `.json.sig`: each published manifest and its signature, immutable;
 - `manifest.json`: the head, a copy of the current version's manifest. Writing it is the single step that
   switches readers to a new version, so it is written last; until then readers see the previous version whole.
-  A large layer's head lists most files through manifest parts (`site_builder.manifest`), which are stored
+  A large layer's head lists most files through manifest parts (`layerformat.manifest`), which are stored
   as blobs like any other file; `Manifest.entry` and `Manifest.with_parts` read them through the head.
 
 Everything of a layer lives under its prefix, so one access check (or one signed cookie for the prefix)
@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from deploy.filetypes import extension
-from site_builder import manifest as manifests
-from site_builder.model import LayerId
-from site_builder.signing import signature_valid
+from layerformat import manifest as manifests
+from layerformat.model import LayerId
+from layerformat.signing import signature_valid
 
 HEAD = "manifest.json"
 SIG = "manifest.json.sig"

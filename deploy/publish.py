@@ -22,7 +22,7 @@ from deploy.filetypes import IMMUTABLE, REVALIDATE, content_type_for
 from deploy.layout import Manifest, ManifestError
 from deploy.serve import manifest_cache, presigned_url_for  # noqa: F401  (part of this module's contract)
 from deploy.stores import LocalStore, Store
-from site_builder.model import TIERS, LayerId
+from layerformat.model import TIERS, LayerId
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from deploy import layout
 from deploy.filetypes import REVALIDATE, cache_control_for_path, content_type_for, must_stay_same_origin
 from deploy.layout import Manifest
 from deploy.stores import Store
-from site_builder.model import LayerId
+from layerformat.model import LayerId
 
 MANIFEST_TTL_S = 5.0
 PARTS_KEPT = 2048  # manifest parts kept in memory (about 25 kB each at most)

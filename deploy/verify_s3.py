@@ -1,7 +1,7 @@
 """`sotay verify s3://bucket/[prefix/]u/<unit path>/<tier>`: download a published layer and check it.
 
 The layer's head version is downloaded as a directory, laid out as the builder lays out a layer, and checked by
-the builder's own verifier (site_builder.verify): signature, expiry, no rollback below a version the caller
+the builder's own verifier (layerformat.verify): signature, expiry, no rollback below a version the caller
 already trusts, every file's length and SHA-256. The same download serves as an offline copy (`--out DIR`).
 """
 
@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from deploy import layout
 from deploy.layout import Manifest, ManifestError
 from deploy.stores import S3Store, Store
-from site_builder.model import LayerId
-from site_builder.verify import DirSource, Problem, SeenVersions, verify_source
+from layerformat.model import LayerId
+from layerformat.verify import DirSource, Problem, SeenVersions, verify_source
 
 
 def parse_s3_url(url: str) -> tuple[str, str, str]:

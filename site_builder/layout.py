@@ -28,10 +28,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from site_builder.fsutil import fsync_dir, write_atomic
-from site_builder.manifest import PARTS_DIR, ManifestError, file_digest, parse_manifest, split_manifest, with_parts
-from site_builder.model import LayerId
-from site_builder.signing import MANIFEST, SIGNATURE, sign_manifest
+from layerformat.fsutil import fsync_dir, write_atomic
+from layerformat.manifest import PARTS_DIR, ManifestError, file_digest, parse_manifest, split_manifest, with_parts
+from layerformat.model import LayerId
+from layerformat.signing import MANIFEST, SIGNATURE, sign_manifest
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape, unescape
 from typing import Any
 
-from site_builder.model import Article, LayerId
-from site_builder.text import shorten
+from layerformat.model import Article, LayerId
+from layerformat.text import shorten
 
 # Vietnam has had no daylight saving since 1975: a fixed offset avoids depending on tzdata.
 VIETNAM = timezone(timedelta(hours=7))

@@ -25,13 +25,13 @@ from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from layerformat.fsutil import locked
+from layerformat.model import Article, LayerId
+from layerformat.signing import write_public_key
 from site_builder import layout
 from site_builder.errors import BuildError
-from site_builder.fsutil import locked
-from site_builder.model import Article, LayerId
 from site_builder.render import RenderStats, render_layer
 from site_builder.search import IndexStats, index_layer
-from site_builder.signing import write_public_key
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,7 @@ def refresh_layer(
     Manifests expire (readers refuse a frozen layer), so every layer must be re-signed before then, also
     those nobody edits; this costs a link per file instead of a build. The live layer is verified first:
     a layer that does not match its manifest (or is signed by another key) is never re-signed."""
-    from site_builder.verify import verify_layer
+    from layerformat.verify import verify_layer
 
     site_dir, work_dir = Path(site_dir), layer_work_dir(Path(work_dir), layer)
     now = now or datetime.now(UTC)

@@ -27,10 +27,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin
 
+from layerformat.fsutil import write_if_changed
+from layerformat.model import KINDS, Article, LayerId
 from site_builder import pages
 from site_builder.errors import BuildError
-from site_builder.fsutil import write_if_changed
-from site_builder.model import KINDS, Article, LayerId
 
 log = logging.getLogger(__name__)
 

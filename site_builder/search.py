@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from site_builder import pages, text
+from layerformat import text
+from layerformat.fsutil import write_if_changed
+from layerformat.model import Article
+from layerformat.text import fold, html_to_text
+from site_builder import pages
 from site_builder.errors import BuildError
-from site_builder.fsutil import write_if_changed
-from site_builder.model import Article
-from site_builder.text import fold, html_to_text
 
 log = logging.getLogger(__name__)
 

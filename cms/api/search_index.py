@@ -39,9 +39,9 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Term
 from whoosh.writing import CLEAR
 
-from site_builder.fsutil import locked, write_atomic
-from site_builder.model import Article, LayerId
-from site_builder.text import fold, html_to_text
+from layerformat.fsutil import locked, write_atomic
+from layerformat.model import Article, LayerId
+from layerformat.text import fold, html_to_text
 
 from .scoring import FastBM25F
 from .snippets import make_snippet
@@ -217,7 +217,7 @@ def add_articles(articles: Iterable[Article], *, directory: Path | None = None) 
 
 def rebuild_index(*, directory: Path | None = None) -> int:
     """Drop the index and index every live article of every layer again."""
-    from site_builder.export import all_layers, export_layer
+    from cms.publishing.export import all_layers, export_layer
 
     ix = open_index(directory)
     _forget_prints(ix)

@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from cms.org.models import Member, Role, UnitPage
 from cms.org.selectors import can_read_layer, layers_for, member_of, unit_chain
-from site_builder.model import LayerId
+from layerformat.model import LayerId
 
 from .models import Event, Feedback, ReadFact, SavedItem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from site_builder.text import fold
+from layerformat.text import fold
 
 SNIPPET_CHARS = 220
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from site_builder.text import fold
+from layerformat.text import fold
 
 from .models import Role, Status, UnitPage
 from .services import create_member

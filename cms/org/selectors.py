@@ -6,7 +6,7 @@ and their status is active.
 
 from __future__ import annotations
 
-from site_builder.model import LayerId
+from layerformat.model import LayerId
 
 from .models import Member, UnitPage
 

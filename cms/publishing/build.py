@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from site_builder.export import all_layers, export_layer
-from site_builder.model import LayerId
+from cms.publishing.export import all_layers, export_layer
+from layerformat.model import LayerId
 
 logger = logging.getLogger("sotay.publishing")
 
 
 def _signing_key():
-    from site_builder.signing import load_or_create_key
+    from layerformat.signing import load_or_create_key
 
     return load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from site_builder.export import article_from_page
+from cms.publishing.export import article_from_page
 
 logger = logging.getLogger("sotay.publishing")
 

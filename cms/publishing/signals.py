@@ -9,7 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from site_builder.model import TIERS, LayerId
+from layerformat.model import TIERS, LayerId
 
 logger = logging.getLogger("sotay.publishing")
 

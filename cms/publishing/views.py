@@ -54,7 +54,7 @@ def _from_object_store(path: str) -> HttpResponse:
     """Production with a private bucket: nginx fetches pages by X-Accel-Redirect, big files by presigned URL."""
     from deploy.serve import NotInLayer, gate_answer
     from deploy.stores import get_store
-    from site_builder.model import LayerId
+    from layerformat.model import LayerId
 
     layer = LayerId.parse("/u/" + path)
     inner = path[len(layer.prefix) - len("u/"):].lstrip("/")
@@ -73,7 +73,7 @@ def _from_object_store(path: str) -> HttpResponse:
 @require_GET
 def public_key(request: HttpRequest, name: str) -> HttpResponse:
     """The Ed25519 public key readers use to check manifests (public by design)."""
-    from site_builder.signing import load_or_create_key, public_key_b64
+    from layerformat.signing import load_or_create_key, public_key_b64
 
     key = load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
     return HttpResponse(public_key_b64(key), content_type="text/plain")

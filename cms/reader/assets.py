@@ -65,7 +65,7 @@ def shared_source(name: str) -> bytes | None:
 
 def public_key() -> str:
     """The province's Ed25519 public key (base64), as /keys/signing.pub publishes it."""
-    from site_builder.signing import load_or_create_key, public_key_b64
+    from layerformat.signing import load_or_create_key, public_key_b64
 
     return public_key_b64(load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)).strip()
 

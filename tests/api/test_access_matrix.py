@@ -13,8 +13,8 @@ import pytest
 
 from cms.api import search_index
 from cms.api.models import Feedback
-from site_builder.export import export_layer
-from site_builder.model import LayerId
+from cms.publishing.export import export_layer
+from layerformat.model import LayerId
 from tests.factories import MEMBERS, UNITS, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

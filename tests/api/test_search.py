@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from cms.api import search_index
-from site_builder.export import export_layer
-from site_builder.model import LayerId
+from cms.publishing.export import export_layer
+from layerformat.model import LayerId
 from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_concurrent_layer_builds_both_land(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime
 
-    from site_builder.model import Article
+    from layerformat.model import Article
 
     def articles(unit_path, n):
         layer = LayerId(unit_path, "all")
@@ -137,7 +137,7 @@ def test_fast_bm25_scores_exactly_like_whoosh(tmp_path):
     from whoosh.query import And, Term
 
     from cms.api.scoring import FastBM25F
-    from site_builder.model import Article
+    from layerformat.model import Article
 
     layer = LayerId(("tn",), "all")
     now = datetime(2026, 3, 1, tzinfo=UTC)
@@ -157,7 +157,7 @@ def test_fast_bm25_scores_exactly_like_whoosh(tmp_path):
 def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
     from datetime import UTC, datetime
 
-    from site_builder.model import Article, LayerId
+    from layerformat.model import Article, LayerId
 
     layer = LayerId(("tn",), "all")
     when = datetime(2026, 11, 1, tzinfo=UTC)
@@ -178,7 +178,7 @@ def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
 def test_layer_prints_find_changes_without_reading_the_index_and_a_rebuild_drops_them(tmp_path):
     from datetime import UTC, datetime
 
-    from site_builder.model import Article, LayerId
+    from layerformat.model import Article, LayerId
 
     layer = LayerId(("tn",), "all")
     when = datetime(2026, 11, 1, tzinfo=UTC)

@@ -13,7 +13,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from site_builder.manifest import part_of
+from layerformat.manifest import part_of
 from tests.e2e.conftest import ROOT, log_in, outbox_size, server_env, wait_for_service_worker, wait_until_sent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import Article, LayerId
+from layerformat.model import Article, LayerId
+from layerformat.signing import load_or_create_key
 from site_builder.pipeline import BuildResult, build_layer
-from site_builder.signing import load_or_create_key
 
 VN = timezone(timedelta(hours=7))
 PROVINCE = LayerId(("tn",), "all")
@@ -77,7 +77,7 @@ class Site:
 
     def manifest(self, layer: LayerId = PROVINCE, *, head: bool = False) -> dict:
         """The live manifest with its parts merged into `files` (only the signed head with `head=True`)."""
-        from site_builder.manifest import with_parts
+        from layerformat.manifest import with_parts
 
         data = json.loads((self.layer(layer) / "manifest.json").read_text("utf-8"))
         return data if head else with_parts(data, lambda part: (self.layer(layer) / part).read_bytes())

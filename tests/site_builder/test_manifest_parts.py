@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.manifest import ManifestError, fnv1a, parse_part, part_of, split_manifest
-from site_builder.signing import MANIFEST
-from site_builder.verify import verify_layer
+from layerformat.manifest import ManifestError, fnv1a, parse_part, part_of, split_manifest
+from layerformat.signing import MANIFEST
+from layerformat.verify import verify_layer
 from tests.site_builder.conftest import NODE, PROVINCE, Site, make_article
 
 VERIFY_JS = Path(__file__).resolve().parents[2] / "cms" / "reader" / "static" / "reader" / "verify.js"
@@ -94,7 +94,7 @@ def test_javascript_reader_finds_the_same_part_as_the_builder():
 @pytest.fixture(scope="module")
 def big_layer(tmp_path_factory):
     """A real layer whose article ids span two parts (1–300)."""
-    from site_builder.signing import load_or_create_key
+    from layerformat.signing import load_or_create_key
 
     root = tmp_path_factory.mktemp("parts")
     site = Site(root, load_or_create_key(root / "signing.key"))

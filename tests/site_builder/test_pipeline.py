@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from layerformat.model import LayerId
+from layerformat.signing import read_public_key
+from layerformat.verify import verify_layer
 from site_builder import layout, pipeline
 from site_builder.errors import BuildError
-from site_builder.model import LayerId
 from site_builder.render import THEME_DIR, render_article_html, render_layer
-from site_builder.signing import read_public_key
-from site_builder.verify import verify_layer
 from tests.site_builder.conftest import PROVINCE, Site, make_article, resolution
 
 DISTRICT = LayerId(("tn", "dt"), "all")
@@ -33,7 +33,7 @@ def changed_files(before: dict, after: dict) -> set[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One small layer shared by the read-only checks below."""
-    from site_builder.signing import load_or_create_key
+    from layerformat.signing import load_or_create_key
     from tests.site_builder.conftest import Site
 
     root = tmp_path_factory.mktemp("layer")

@@ -7,7 +7,7 @@ import stat
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from site_builder.signing import (
+from layerformat.signing import (
     ENV_KEY,
     canonical_json,
     load_or_create_key,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.text import fold, html_to_text, shorten
+from layerformat.text import fold, html_to_text, shorten
 from tests.site_builder.conftest import NODE
 
 FOLD_JS = Path(__file__).resolve().parents[2] / "themes" / "reader" / "assets" / "sotay" / "fold.js"

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from site_builder.signing import read_public_key, sign_manifest
-from site_builder.verify import CallableSource, main, verify_layer, verify_source
+from layerformat.signing import read_public_key, sign_manifest
+from layerformat.verify import CallableSource, main, verify_layer, verify_source
 from tests.site_builder.conftest import PROVINCE, Site, make_article, resolution
 from tests.site_builder.test_pipeline import DISTRICT
 
@@ -18,7 +18,7 @@ from tests.site_builder.test_pipeline import DISTRICT
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """A site with two signed layers, built once; each test gets its own copy."""
-    from site_builder.signing import load_or_create_key
+    from layerformat.signing import load_or_create_key
 
     root = tmp_path_factory.mktemp("published")
     site = Site(root, load_or_create_key(root / "signing.key"))

@@ -123,8 +123,8 @@ def test_layers_close_to_expiry_are_re_signed_and_others_left_alone(published):
     from datetime import UTC, datetime, timedelta
 
     from cms.publishing.build import refresh_expiring
+    from layerformat.model import LayerId
     from site_builder.layout import read_live_manifest
-    from site_builder.model import LayerId
 
     layer = LayerId(("tn", "dt"), "all")
     before = read_live_manifest(settings.SOTAY_SITE_DIR, layer)

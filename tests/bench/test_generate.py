@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.bench import generate as gen
+from bench import generate as gen
 from tests.content import rules
 
 TINY = {"districts": 2, "bases": 5, "cells": 12, "members": 100, "articles": 50}

@@ -4,8 +4,8 @@
 `mkdocs_plain_ms_per_page` is `mkdocs build` with mkdocs-material's defaults (every page in the nav, the
 search plugin on) over the same pages written as Markdown. Both run in this process, one after the other.
 
-    python -m site_builder.bench.render_compare --pages 500 --json
-    python -m site_builder.bench.render_compare --layer --pages 5000 --json   # whole pipeline, one layer
+    python -m bench.render_compare --pages 500 --json
+    python -m bench.render_compare --layer --pages 5000 --json   # whole pipeline, one layer
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from layerformat.model import Article, LayerId
 from site_builder import pages
-from site_builder.model import Article, LayerId
 from site_builder.render import render_layer
 
 LAYER = LayerId(("tn",), "all")
@@ -131,8 +131,8 @@ def compare(n_pages: int, work_dir: Path) -> dict[str, Any]:
 def measure_layer(n_pages: int, work_dir: Path) -> dict[str, Any]:
     """The whole pipeline on one layer of `n_pages`: a full build, an edit of the oldest article (in the
     archive search segment), then one new article; stage seconds and file counts of each build."""
+    from layerformat.signing import load_or_create_key
     from site_builder.pipeline import build_layer
-    from site_builder.signing import load_or_create_key
 
     work_dir = Path(work_dir)
     shutil.rmtree(work_dir / "layer", ignore_errors=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.bench.publish import REPEATS, run_scale
+from bench.publish import REPEATS, run_scale
 
 pytestmark = pytest.mark.slow
 

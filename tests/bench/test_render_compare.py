@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.bench.render_compare import compare
+from bench.render_compare import compare
 
 
 def test_render_stage_beats_plain_mkdocs_material(tmp_path):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-POOLS_FILE = Path(__file__).resolve().parents[2] / "content" / "bench" / "pools.toml"
+POOLS_FILE = Path(__file__).resolve().parents[1] / "content" / "bench" / "pools.toml"
 LEVELS = ("province", "district", "base", "cell")
 KINDS = ("news", "resolution", "study", "meeting")
 SCALES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from site_builder.model import Article, LayerId
+from layerformat.model import Article, LayerId
 
 
 def _now() -> datetime:

@@ -1,4 +1,4 @@
-"""`sotay bench NAME [args]`: dispatch to `site_builder.bench.<name>.main(argv)`."""
+"""`sotay bench NAME [args]`: dispatch to `bench.<name>.main(argv)`."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import importlib
 import sys
 
 BENCHES = {
-    "generate": "site_builder.bench.generate",
-    "publish": "site_builder.bench.publish",
-    "speech": "site_builder.bench.speech",
-    "api": "site_builder.bench.api",
-    "publish-s3": "site_builder.bench.publish_s3",
-    "reader": "site_builder.bench.reader",
+    "generate": "bench.generate",
+    "publish": "bench.publish",
+    "speech": "bench.speech",
+    "api": "bench.api",
+    "publish-s3": "bench.publish_s3",
+    "reader": "bench.reader",
 }
 
 

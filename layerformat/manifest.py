@@ -135,7 +135,7 @@ def split_manifest(
     expires: datetime,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """(head manifest, {part path: part bytes}) for a layer version whose files are `files`."""
-    from site_builder.signing import canonical_json
+    from layerformat.signing import canonical_json
 
     rule = part_rule(files)
     head: dict[str, tuple[str, int]] = {}

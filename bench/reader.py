@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -119,7 +119,7 @@ def _free_port() -> int:
 
 def start_server(var_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "site_builder.bench.reader", "--serve", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "bench.reader", "--serve", str(port)], cwd=ROOT,
                             env=_env(var_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from site_builder.bench import speech
+from bench import speech
 
 
 @pytest.mark.slow

@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from site_builder.fsutil import write_atomic
-from site_builder.manifest import (
+from layerformat.fsutil import write_atomic
+from layerformat.manifest import (
     ManifestError,
     bytes_digest,
     file_digest,
@@ -32,8 +32,8 @@ from site_builder.manifest import (
     part_of,
     part_paths,
 )
-from site_builder.model import TIERS, LayerId
-from site_builder.signing import (
+from layerformat.model import TIERS, LayerId
+from layerformat.signing import (
     MANIFEST,
     PUBLIC_KEY_PATH,
     SIGNATURE,

@@ -5,7 +5,7 @@ For each scale a child process gets its own SQLite database and site directory, 
 article through Wagtail exactly as an editor's Publish does (the signal queues the layer build, which the bench
 settings run at once). The time runs until the new version is signed, live and contains the article. In the same
 run, our render stage is compared with a plain mkdocs-material build of the same pages, and in the full
-province a cell member's reader is measured in Chromium over emulated 3G (`site_builder.bench.reader`): the
+province a cell member's reader is measured in Chromium over emulated 3G (`bench.reader`): the
 first view and one online search, with the province layer at its real size.
 """
 
@@ -33,12 +33,12 @@ def child(scale: str, content: Path, province_content: Path | None = None) -> di
     from django.core.management import call_command
     from django.db import transaction
 
+    from bench.bulk_province import load_articles, load_units
     from cms.org.models import UnitPage
     from cms.publishing.build import build_one
     from cms.publishing.models import NewsPage
-    from site_builder.bench.bulk_province import load_articles, load_units
+    from layerformat.model import LayerId
     from site_builder.layout import read_live_manifest
-    from site_builder.model import LayerId
 
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
@@ -95,13 +95,13 @@ READER_USER, READER_PASSWORD = "bench.reader", "sotay2026"
 
 def reader_member(cells_looked_at: int = 400) -> dict:
     """A member of the cell with the most articles among the first `cells_looked_at` cells, with every layer
-    of their chain built, for the reader measurement (`site_builder.bench.reader.measure`) on this province."""
+    of their chain built, for the reader measurement (`bench.reader.measure`) on this province."""
     from django.contrib.auth import get_user_model
 
     from cms.org.models import Member, UnitPage
     from cms.publishing.build import build_one
     from cms.publishing.models import ArticlePage
-    from site_builder.model import LayerId
+    from layerformat.model import LayerId
 
     cells = UnitPage.objects.filter(level="cell")
     counts = {c.pk: ArticlePage.objects.child_of(c).live().filter(tier="all").count() for c in cells[:cells_looked_at]}
@@ -118,7 +118,7 @@ def reader_member(cells_looked_at: int = 400) -> dict:
 
 def measure_reader(var: Path, reader: dict, runs: int) -> dict:
     """The reader bench (Chromium over emulated 3G) against this province's var dir."""
-    from site_builder.bench.reader import measure, start_server
+    from bench.reader import measure, start_server
 
     proc, url = start_server(var.resolve())
     try:
@@ -132,7 +132,7 @@ def measure_reader(var: Path, reader: dict, runs: int) -> dict:
 def run_scale(scale: str, workdir: Path, province_from: str | None = None, *, reader_runs: int = 0) -> dict:
     import shutil
 
-    from site_builder.bench.generate import SCALES, generate
+    from bench.generate import SCALES, generate
 
     content = workdir / f"province-{scale}"
     if not (content / "units.csv").exists():
@@ -146,7 +146,7 @@ def run_scale(scale: str, workdir: Path, province_from: str | None = None, *, re
     extra = ["--province-from", str(workdir / f"province-{province_from}")] if province_from else []
     if province_from and not (workdir / f"province-{province_from}" / "units.csv").exists():
         generate(workdir / f"province-{province_from}", **SCALES[province_from])
-    out = subprocess.run([sys.executable, "-m", "site_builder.bench.publish", "--child", scale, str(content), *extra],
+    out = subprocess.run([sys.executable, "-m", "bench.publish", "--child", scale, str(content), *extra],
                          env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"bench child {scale} failed:\n{out.stderr[-3000:]}")
@@ -170,7 +170,7 @@ def main(argv: list[str]) -> int:
     if args.child:
         sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]), args.province_from)) + "\n")
         return 0
-    from site_builder.bench.render_compare import compare
+    from bench.render_compare import compare
 
     with tempfile.TemporaryDirectory(prefix="sotay-bench-") as tmp:
         work = args.work or Path(tmp)

@@ -114,8 +114,8 @@ def seed(scale: dict, clients: int, seed_value: int = 0) -> Seeded:
     """Province, members and articles by bulk insert; tokens for `clients` ordinary cell members."""
     from django.db import transaction
 
+    from bench import generate as gen
     from cms.org.services import create_unit
-    from site_builder.bench import generate as gen
 
     started = time.perf_counter()
     rng = random.Random(f"{seed_value}-api")
@@ -135,7 +135,7 @@ def seed(scale: dict, clients: int, seed_value: int = 0) -> Seeded:
 
 
 def _article_owners(rng: random.Random, units, total: int) -> list:
-    from site_builder.bench.generate import LEVEL_SHARE
+    from bench.generate import LEVEL_SHARE
 
     by_level = {lvl: [u for u in units if u.level == lvl] for lvl in LEVEL_SHARE}
     owners = []
@@ -198,9 +198,9 @@ def _insert_articles(rng: random.Random, units, unit_rows: dict, owners) -> list
     from django.db import connection
     from wagtail.models import Page
 
+    from bench.generate import compose
     from cms.publishing.models import ArticlePage, NewsPage
-    from site_builder.bench.generate import compose
-    from site_builder.model import Article, LayerId
+    from layerformat.model import Article, LayerId
 
     ct = ContentType.objects.get_for_model(NewsPage)
     first = datetime(2024, 1, 1, tzinfo=UTC)
@@ -236,8 +236,8 @@ def _insert_members(rng: random.Random, units, unit_rows: dict, total: int) -> l
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from bench.generate import make_name, split_count
     from cms.org.models import Member
-    from site_builder.bench.generate import make_name, split_count
 
     homes = [u for u in units if u.level == "cell"]
     homes += [u for u in units if u.level == "base" and u.name.startswith("Chi bộ cơ sở")]
@@ -402,7 +402,7 @@ def measure(port: int, seeded: Seeded, args) -> dict:
 
 def _queries(rng: random.Random, pages) -> list[str]:
     """What members type: two or three words from real titles, half of them without tone marks."""
-    from site_builder.bench.generate import fold
+    from bench.generate import fold
 
     out = list(QUERIES)
     for article in rng.sample(pages, min(len(pages), 400)):
