@@ -31,7 +31,21 @@ def queue_unit_layers(unit, page=None) -> None:
     for tier in TIERS:
         layer = LayerId(unit_path, tier)
         if page is None or tier == page.tier or _in_live_layer(layer, page.pk):
-            transaction.on_commit(lambda prefix=layer.prefix: build_layer_task.enqueue(prefix))
+            _enqueue_with_the_change(build_layer_task, layer.prefix)
+
+
+def _enqueue_with_the_change(task, prefix: str) -> None:
+    """Queue in the same transaction as the publish when the queue is a table, so both happen or neither does.
+
+    A queue outside the database (the immediate backend of tests) must wait for the commit: it runs the build at
+    once, and the build must see the committed page.
+    """
+    from django_tasks_db import DatabaseBackend
+
+    if isinstance(task.get_backend(), DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        task.enqueue(prefix)
+    else:
+        transaction.on_commit(lambda: task.enqueue(prefix))
 
 
 def _in_live_layer(layer: LayerId, page_id: int) -> bool:

@@ -10,6 +10,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SOTAY_VAR_DIR", BASE_DIR / "var"))
 
 
+def sqlite_database(name: str | Path) -> dict:
+    """The embedded database, set up for several writers at once (serve, its build worker, autosaves).
+
+    WAL lets readers and the one writer proceed together; IMMEDIATE transactions take the write lock at BEGIN, so
+    a second writer waits out the busy timeout instead of failing at once with "database is locked" (a deferred
+    transaction that reads and then writes cannot wait: SQLite refuses it to avoid a deadlock).
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
 def database_from_url(url: str) -> dict:
     """Turn `postgres://user:pass@host:port/name` or `sqlite:///path` into a Django DATABASES entry."""
     parsed = urlparse(url)
@@ -25,7 +43,7 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.path or ":memory:"}
+        return sqlite_database(parsed.path or ":memory:")
     raise ValueError(f"unsupported database URL scheme: {parsed.scheme}")
 
 
@@ -72,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.publishing.middleware.AtomicAdminWritesMiddleware",  # last: it wraps the view itself
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -95,7 +114,7 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ["SOTAY_DATABASE_URL"])
     if os.environ.get("SOTAY_DATABASE_URL")
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3", "OPTIONS": {"timeout": 30}}
+    else sqlite_database(VAR_DIR / "db.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
