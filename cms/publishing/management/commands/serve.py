@@ -1,9 +1,43 @@
+"""`sotay serve`: the admin, API and reader, with its one build worker, which ends when serve ends."""
+
+from __future__ import annotations
+
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before exec: Linux sends it SIGTERM when serve dies, even by SIGKILL (no orphan left)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the signal handlers below still cover ordinary stops
+        pass
+
+
+def _exit_on_signal(signum: int, frame) -> None:
+    # SIGTERM and SIGHUP would end the process without running `finally`; make them unwind like Ctrl-C does.
+    raise SystemExit(128 + signum)
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask the worker to stop (it finishes the build in hand), then make it stop."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=timeout)
 
 
 class Command(BaseCommand):
@@ -16,12 +50,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, host: str, no_worker: bool = False, **options) -> None:
         worker = None
-        if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "cms.cli", "worker"], env=os.environ.copy())
+        previous = {signum: signal.signal(signum, _exit_on_signal) for signum in STOP_SIGNALS}
         try:
+            if not no_worker:
+                worker = subprocess.Popen([sys.executable, "-m", "cms.cli", "worker"], env=os.environ.copy(),
+                                          preexec_fn=_die_with_parent)
             self.stdout.write(f"Sổ tay đảng viên điện tử: http://{host}:{port}/  (quản trị: /admin/)")
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        except KeyboardInterrupt:
+            pass
         finally:
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                stop_worker(worker)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)

@@ -1,7 +1,10 @@
+import fcntl
 import logging
 import threading
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -15,6 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, interval: float = 1.0, **options) -> None:
+        # One worker per installation: a second one would only fight the first for the database.
+        lock_path = Path(settings.SOTAY_VAR_DIR) / "worker.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = lock_path.open("w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.stderr.write("Hàng đợi dựng lớp đã chạy ở một tiến trình khác; không chạy thêm.")
+            return
+        self._lock = lock  # held for the life of the process
+
         def scheduled() -> None:
             from cms.publishing.build import refresh_expiring
 
@@ -31,4 +45,5 @@ class Command(BaseCommand):
                 time.sleep(60)
 
         threading.Thread(target=scheduled, daemon=True, name="publish-scheduled").start()
-        call_command("db_worker", interval=interval, queue_name="*")
+        # No autoreloader: it would run the worker as a grandchild that outlives a stop of serve.
+        call_command("db_worker", interval=interval, queue_name="*", reload=False)
