@@ -53,6 +53,25 @@ class UnitPage(Page):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
 
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        # A cell (chi bộ) is the lowest level: no unit is ever offered as a page kind under it.
+        parent_specific = getattr(parent, "specific", parent)
+        if isinstance(parent_specific, UnitPage) and parent_specific.level == LEVEL_ORDER[-1]:
+            return False
+        return super().can_create_at(parent)
+
+    def get_url_parts(self, request=None):
+        # Headless: a unit's live view is the reader's home, where its members find what it publishes.
+        parts = super().get_url_parts(request)
+        site_id, root_url = (parts[0], parts[1] or "") if parts else (None, "")
+        return site_id, root_url, "/"
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        return redirect("/")
+
     @property
     def parent_unit(self) -> UnitPage | None:
         parent = self.get_parent()

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -56,6 +57,22 @@ class ArticlePage(HeadlessPreviewMixin, Page):
     @property
     def owner_unit(self) -> UnitPage:
         return self.get_parent().specific
+
+    def reader_path(self) -> str:
+        """Where members read this page: its place in the layer of its owner unit and tier."""
+        from layerformat.model import LayerId
+
+        layer = LayerId(tuple(self.owner_unit.code_path.split("/")), self.tier)
+        return f"/{layer.prefix}/a/{self.pk}/"
+
+    def get_url_parts(self, request=None):
+        # Headless: "Xem bản đã xuất bản" and the live badge open the reader, not a Wagtail template.
+        parts = super().get_url_parts(request)
+        site_id, root_url = (parts[0], parts[1] or "") if parts else (None, "")
+        return site_id, root_url, self.reader_path()
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(self.reader_path())
 
     def clean(self) -> None:
         super().clean()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from cms.org.selectors import can_read
@@ -79,6 +80,7 @@ def public_key(request: HttpRequest, name: str) -> HttpResponse:
     return HttpResponse(public_key_b64(key), content_type="text/plain")
 
 
+@xframe_options_sameorigin  # the admin's preview panel shows it in an iframe of the same origin
 def preview(request: HttpRequest) -> HttpResponse:
     """wagtail-headless-preview's client: render the draft with the builder's own render stage."""
     from wagtail_headless_preview.models import PagePreview
@@ -96,6 +98,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_preview(page), content_type="text/html; charset=utf-8")
 
 
+@xframe_options_sameorigin
 def preview_audio(request: HttpRequest, name: str) -> HttpResponse:
     """The audio of a draft being previewed: editors only."""
     from .preview import preview_audio_dir
