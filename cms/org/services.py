@@ -50,7 +50,9 @@ def create_unit(*, code: str, name: str, level: str, parent: UnitPage | None) ->
 @transaction.atomic
 def ensure_board(unit: UnitPage) -> Group:
     """The unit's Ban Biên tập: a group that may edit and publish in the unit's subtree, and review its drafts."""
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from cms.publishing.models import BoardApprovalTask
 
     group, _created = Group.objects.get_or_create(name=board_name(unit))
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
@@ -63,9 +65,12 @@ def ensure_board(unit: UnitPage) -> Group:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=permission
         )
-    task, _created = GroupApprovalTask.objects.get_or_create(name=f"Ban Biên tập duyệt — {unit.code}")
+    # Review by a board member other than the author (BoardApprovalTask); the workflow has that one task, also
+    # where an older installation made it a plain group approval.
+    task, _created = BoardApprovalTask.objects.get_or_create(name=f"Ban Biên tập duyệt — {unit.code}")
     task.groups.add(group)
     workflow, _created = Workflow.objects.get_or_create(name=f"Duyệt bài — {unit.title} [{unit.code}]")
+    WorkflowTask.objects.filter(workflow=workflow).exclude(task=task).delete()
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=unit, defaults={"workflow": workflow})
     return group

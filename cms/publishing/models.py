@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.org.models import UnitPage
@@ -190,3 +190,61 @@ class MeetingMaterialPage(ArticlePage):
 
 ARTICLE_MODELS = (NewsPage, ResolutionPage, StudyMaterialPage, MeetingMaterialPage)
 KIND_MODELS = {m.kind: m for m in ARTICLE_MODELS}
+
+
+class BoardApprovalTask(AbstractGroupApprovalTask):
+    """A unit's Ban Biên tập reviews a page; the member who sent it for review is not one of its reviewers."""
+
+    @staticmethod
+    def _requester_id(obj) -> int | None:
+        state = getattr(obj, "current_workflow_state", None)
+        return state.requested_by_id if state is not None else None
+
+    def _is_requester(self, obj, user) -> bool:
+        return user.pk is not None and self._requester_id(obj) == user.pk
+
+    def get_actions(self, obj, user):
+        if self._is_requester(obj, user):
+            return []  # no "Duyệt" for one's own page
+        return super().get_actions(obj, user)
+
+    def locked_for_user(self, obj, user):
+        # The author waits for the review like anyone outside the board: no edits in the middle of it.
+        return self._is_requester(obj, user) or super().locked_for_user(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        return super().get_task_states_user_can_moderate(user, **kwargs).exclude(
+            workflow_state__requested_by=user
+        )
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve" and task_state.workflow_state.requested_by_id == user.pk:
+            raise PermissionDenied(_("Người gửi duyệt không tự duyệt bài của mình."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("Một thành viên khác của Ban Biên tập (không phải người gửi) duyệt bài")
+
+    class Meta:
+        verbose_name = _("Ban Biên tập duyệt")
+        verbose_name_plural = _("Ban Biên tập duyệt")
+
+
+class UnitReviewSetting(models.Model):
+    """How a unit's pages reach members: through a second board member's review, or directly when the board is
+    one person and the unit allows it."""
+
+    unit = models.OneToOneField(UnitPage, on_delete=models.CASCADE, related_name="review_setting",
+                                verbose_name=_("tổ chức đảng"))
+    single_editor_publishes = models.BooleanField(
+        _("ban biên tập một người được xuất bản thẳng"), default=True,
+        help_text=_("Khi Ban Biên tập chỉ có một người, người đó xuất bản không cần duyệt."),
+    )
+
+    class Meta:
+        verbose_name = _("cách duyệt bài của đơn vị")
+        verbose_name_plural = _("cách duyệt bài của đơn vị")
+
+    def __str__(self) -> str:
+        return str(self.unit)

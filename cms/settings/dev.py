@@ -18,3 +18,5 @@ def _dev_secret() -> str:
 SECRET_KEY = _dev_secret()
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# Review notifications (approved, sent back) are printed to the console rather than sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
