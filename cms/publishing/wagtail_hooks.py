@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -101,3 +103,21 @@ class UnitReviewSettingViewSet(SnippetViewSet):
 
 
 register_snippet(UnitReviewSettingViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_guide_url():
+    return [path("huong-dan/", editor_guide, name="sotay_editor_guide")]
+
+
+def editor_guide(request):
+    return render(request, "publishing/editor_guide.html")
+
+
+@hooks.register("construct_help_menu")
+def vietnamese_guide_in_help_menu(request, menu_items) -> None:
+    # Wagtail's guide is English; ours says how a board publishes in sotay.
+    menu_items[:] = [item for item in menu_items
+                     if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]
+    menu_items.append(MenuItem(gettext_lazy("Hướng dẫn biên tập"), reverse("sotay_editor_guide"), icon_name="help",
+                               name="sotay-editor-guide", order=1100))

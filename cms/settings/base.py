@@ -141,6 +141,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 LOGIN_URL = "/dang-nhap/"
 
 WAGTAIL_SITE_NAME = "Sổ tay đảng viên điện tử"
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.publishing.admin_forms.LoginForm"
 WAGTAILADMIN_BASE_URL = os.environ.get("SOTAY_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx"]
