@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
@@ -44,7 +44,7 @@ class ArticlePage(HeadlessPreviewMixin, Page):
     api_fields = ["tier", "summary", "body"]
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("tier"),
@@ -73,6 +73,12 @@ class ArticlePage(HeadlessPreviewMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         return redirect(self.reader_path())
+
+    def get_client_root_url(self, request) -> str:
+        # One reader on the admin's own origin: no Wagtail Site lookup (the preview's dummy request may match none).
+        from django.conf import settings
+
+        return settings.WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]["default"]
 
     def clean(self) -> None:
         super().clean()
