@@ -109,3 +109,52 @@ def test_another_board_member_approves_and_the_author_cannot(site, desktop):
             assert db.execute("SELECT live FROM wagtailcore_page WHERE id = ?", (page_id,)).fetchone()[0] == 1
     finally:
         reviewer_context.close()
+
+
+def test_publishing_while_other_writers_work_gives_no_error_and_reaches_members(site, desktop):
+    from tests.e2e.conftest import log_in
+
+    # Autosave-like writer: another editor's page saved as a revision again and again, each in a transaction
+    # that reads and then writes, plus a build of the province's layers (what the worker does) at the same time.
+    other_id = site.ids["province_news"]
+    autosave = ("import time; from django.db import transaction; from wagtail.models import Page\n"
+                "for _ in range(60):\n"
+                "    with transaction.atomic():\n"
+                f"        Page.objects.get(pk={other_id}).specific.save_revision()\n"
+                "    time.sleep(0.05)\n")
+    env = server_env(site.var_dir)
+    writers = [
+        subprocess.Popen([sys.executable, "-m", "cms.cli", "manage", "shell", "-c", autosave], cwd=ROOT, env=env),
+        subprocess.Popen([sys.executable, "-m", "cms.cli", "build", "--unit", "tn"], cwd=ROOT, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    try:
+        page = desktop.new_page()
+        _admin_login(page, site, "bbt.tn")
+        statuses: list[int] = []
+        page.on("response", lambda response: statuses.append(response.status))
+        _write_draft(page, site, "tn", "Tin xuất bản giữa lúc bận", "Nội dung đến đảng viên.")
+        page.locator("button.dropdown-toggle, [data-w-dropdown-target=toggle]").last.click()
+        page.locator('button[name="action-publish"]').click()
+        expect(page.locator(".messages")).to_contain_text("Tin xuất bản giữa lúc bận")
+        assert 500 not in statuses and 503 not in statuses
+    finally:
+        for writer in writers:
+            writer.wait(timeout=120)
+    assert writers[0].returncode == 0, "the autosave writer met a locked database"
+    with site.db() as db:
+        page_id, live = db.execute("SELECT id, live FROM wagtailcore_page WHERE title = ?",
+                                   ("Tin xuất bản giữa lúc bận",)).fetchone()
+    assert live == 1
+    # The worker runs the build the publish queued; the page then reaches a member of the province.
+    subprocess.run([sys.executable, "-m", "cms.cli", "manage", "db_worker", "--batch", "--no-reload"], cwd=ROOT,
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    member = desktop.browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")
+    try:
+        phone = member.new_page()
+        log_in(phone, site, "cuv.tn")
+        response = phone.goto(f"{site.url}/u/tn/all/a/{page_id}/")
+        assert response.status == 200
+        expect(phone.locator("h1")).to_contain_text("Tin xuất bản giữa lúc bận")
+    finally:
+        member.close()
