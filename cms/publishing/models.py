@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
@@ -43,7 +43,7 @@ class ArticlePage(HeadlessPreviewMixin, Page):
     api_fields = ["tier", "summary", "body"]
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("tier"),
