@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.models import Page
 
 
@@ -45,7 +45,7 @@ class UnitPage(Page):
         "publishing.StudyMaterialPage",
         "publishing.MeetingMaterialPage",
     ]
-    content_panels = [FieldPanel("title"), FieldPanel("code"), FieldPanel("level")]
+    content_panels = [TitleFieldPanel("title"), FieldPanel("code"), FieldPanel("level")]
     promote_panels = []
     settings_panels = []
 
