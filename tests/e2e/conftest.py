@@ -102,9 +102,8 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise TimeoutError(url)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Site:
-    var_dir = tmp_path_factory.mktemp("e2e-var")
+def _serve_province(tmp_path_factory, name: str):
+    var_dir = tmp_path_factory.mktemp(name)
     env = server_env(var_dir)
     log = (var_dir / "build.log").open("w")
     subprocess.run([sys.executable, "-m", "tests.e2e.province", str(var_dir)], cwd=ROOT, env=env, check=True,
@@ -121,6 +120,18 @@ def site(tmp_path_factory) -> Site:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    """The province members read: tests here change receipts and saved items, never what is published."""
+    yield from _serve_province(tmp_path_factory, "e2e-var")
+
+
+@pytest.fixture(scope="session")
+def admin_site(tmp_path_factory) -> Site:
+    """A second province for the admin's tests, which publish, so the reader's tests see a known set of articles."""
+    yield from _serve_province(tmp_path_factory, "e2e-admin-var")
 
 
 @pytest.fixture(scope="module")  # closed after each module: other packages' tests start their own Playwright

@@ -13,6 +13,12 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 640}
 
 
+@pytest.fixture
+def site(admin_site):
+    """The admin's own province: what these tests publish stays out of the reader's tests."""
+    return admin_site
+
+
 def _unit_page_id(site, code: str) -> int:
     query = "SELECT page_ptr_id FROM org_unitpage WHERE code = ?"
     with site.db() as db:
