@@ -34,6 +34,7 @@ migrate: venv
 	@$(SOTAY) manage migrate --no-input -v0
 
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@set -e; url=$$(scripts/pg-test start $(PG_DIR) $(PG_PORT)); \
 	trap 'scripts/pg-test stop $(PG_DIR)' EXIT; \
@@ -45,6 +46,7 @@ screenshots: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var

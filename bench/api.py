@@ -224,8 +224,8 @@ def _insert_articles(rng: random.Random, units, unit_rows: dict, owners) -> list
                            [(p.pk,) for p, *_rest in drafts])
     return [
         Article(id=p.pk, slug=p.slug, kind="news", title=p.title, body_html=html, published_at=p.first_published_at,
-                updated_at=p.first_published_at, layer=LayerId(tuple(unit_rows[o.code]["code_path"].split("/")),
-                                                                meta["tier"]),
+                updated_at=p.first_published_at,
+                layer=LayerId.for_unit_path(unit_rows[o.code]["code_path"], meta["tier"]),
                 unit_name=o.name, unit_level=o.level, summary=meta["summary"])
         for p, o, meta, html in drafts
     ]
@@ -402,7 +402,7 @@ def measure(port: int, seeded: Seeded, args) -> dict:
 
 def _queries(rng: random.Random, pages) -> list[str]:
     """What members type: two or three words from real titles, half of them without tone marks."""
-    from bench.generate import fold
+    from layerformat.text import fold
 
     out = list(QUERIES)
     for article in rng.sample(pages, min(len(pages), 400)):

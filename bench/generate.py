@@ -18,17 +18,18 @@ import shutil
 import sys
 import time
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from layerformat.model import KINDS
+from layerformat.text import fold  # usernames and slugs are folded as the import folds them
+
 log = logging.getLogger(__name__)
 
 POOLS_FILE = Path(__file__).resolve().parents[1] / "content" / "bench" / "pools.toml"
 LEVELS = ("province", "district", "base", "cell")
-KINDS = ("news", "resolution", "study", "meeting")
 SCALES = {
     "full": {"districts": 16, "bases": 589, "cells": 5000, "members": 97250, "articles": 20000},
     "small": {"districts": 3, "bases": 16, "cells": 80, "members": 2000, "articles": 2000},
@@ -69,12 +70,6 @@ def pools() -> dict:
         data = tomllib.load(fh)
     data["communes"] = list(dict.fromkeys(data["communes"]))
     return data
-
-
-def fold(text: str) -> str:
-    """ASCII, lower case, no tone marks, đ→d: the form used for usernames and slugs."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -101,13 +101,13 @@ def reader_member(cells_looked_at: int = 400) -> dict:
     from cms.org.models import Member, UnitPage
     from cms.publishing.build import build_one
     from cms.publishing.models import ArticlePage
-    from layerformat.model import LayerId
+    from layerformat.model import ALL
 
     cells = UnitPage.objects.filter(level="cell")
     counts = {c.pk: ArticlePage.objects.child_of(c).live().filter(tier="all").count() for c in cells[:cells_looked_at]}
     cell = UnitPage.objects.get(pk=max(counts, key=lambda pk: (counts[pk], -pk)))
     chain = [u for u in cell.get_ancestors(inclusive=True).specific() if isinstance(u, UnitPage)]
-    layers = [LayerId(tuple(u.code_path.split("/")), "all").prefix for u in chain]
+    layers = [u.layer(ALL).prefix for u in chain]
     for prefix in layers[1:]:  # the province layer is built already
         build_one(prefix, speech=False)
     user = get_user_model().objects.create_user(READER_USER, password=READER_PASSWORD)

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from layerformat.model import Article, LayerId
+from layerformat.model import KINDS, Article, LayerId
 from site_builder import pages
 from site_builder.render import render_layer
 
@@ -55,7 +55,7 @@ def make_articles(n: int, seed: int = 7) -> list[Article]:
             Article(
                 id=i,
                 slug=f"tin-{i}",
-                kind=rng.choice(("news", "resolution", "study", "meeting")),
+                kind=rng.choice(KINDS),
                 title=f"Tin hoạt động số {i}: {rng.choice(SENTENCES)[:60]}",
                 body_html="\n".join(paragraphs),
                 published_at=moment,

@@ -16,21 +16,16 @@ gates all of it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from deploy.filetypes import extension
 from layerformat import manifest as manifests
+from layerformat.manifest import ManifestError
 from layerformat.model import LayerId
-from layerformat.signing import signature_valid
+from layerformat.signing import load_public_key  # noqa: F401  (deploy.cli and deploy.verify_s3 read it here)
 
 HEAD = "manifest.json"
 SIG = "manifest.json.sig"
@@ -103,7 +98,7 @@ class Manifest:
             raise ManifestError(f"thiếu phần manifest {part}")
         try:
             return manifests.parse_part(self._head(), part, data)
-        except manifests.ManifestError as exc:
+        except ManifestError as exc:
             raise ManifestError(f"phần manifest không khớp: {exc}") from exc
 
     def with_parts(self, read: Callable[[str, dict], bytes | None]) -> Manifest:
@@ -129,31 +124,3 @@ class Manifest:
     def store_reader(self, store: Any) -> Callable[[str, dict], bytes | None]:
         """A part reader for `with_parts`/`entry` that fetches parts from their blobs in `store`."""
         return lambda path, entry: store.get(blob_key(self.layer, path, entry["sha256"]))
-
-
-class ManifestError(ValueError):
-    """A manifest that cannot be read or whose signature does not match."""
-
-
-def load_public_key(key: Ed25519PublicKey | bytes | str | Path) -> Ed25519PublicKey:
-    """Accept a key object, 32 raw bytes, PEM bytes, or a path to a PEM / raw / base64 key file."""
-    if isinstance(key, Ed25519PublicKey):
-        return key
-    if isinstance(key, str | Path):
-        key = Path(key).read_bytes()
-    if len(key) == 32:
-        return Ed25519PublicKey.from_public_bytes(key)
-    if key.lstrip().startswith(b"-----BEGIN"):
-        loaded = load_pem_public_key(key)
-        if not isinstance(loaded, Ed25519PublicKey):
-            raise ManifestError("khóa công khai không phải Ed25519")
-        return loaded
-    try:
-        return Ed25519PublicKey.from_public_bytes(base64.b64decode(key.strip(), validate=True))
-    except (binascii.Error, ValueError) as exc:
-        raise ManifestError("không đọc được khóa công khai") from exc
-
-
-def signature_ok(raw: bytes, sig_b64: bytes, public_key: Ed25519PublicKey) -> bool:
-    """The builder's own check: a base64 Ed25519 signature of exactly these manifest bytes."""
-    return signature_valid(raw, sig_b64, public_key)

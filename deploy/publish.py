@@ -19,10 +19,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from deploy import layout
 from deploy.filetypes import IMMUTABLE, REVALIDATE, content_type_for
-from deploy.layout import Manifest, ManifestError
+from deploy.layout import Manifest
 from deploy.serve import manifest_cache, presigned_url_for  # noqa: F401  (part of this module's contract)
 from deploy.stores import LocalStore, Store
+from layerformat.manifest import ManifestError
 from layerformat.model import TIERS, LayerId
+from layerformat.signing import signature_valid
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def read_layer(layer_dir: Path, public_key: Ed25519PublicKey | None = None) -> t
         manifest = Manifest.parse(raw)
     except ManifestError as exc:
         raise PublishError(f"{layer_dir}: {exc}") from exc
-    if public_key is not None and not layout.signature_ok(raw, sig, public_key):
+    if public_key is not None and not signature_valid(raw, sig, public_key):
         raise PublishError(f"{layer_dir}: chữ ký manifest không khớp")
 
     def read_part(path: str, _entry: dict) -> bytes | None:

@@ -17,6 +17,7 @@ from deploy import layout
 from deploy.filetypes import REVALIDATE, cache_control_for_path, content_type_for, must_stay_same_origin
 from deploy.layout import Manifest
 from deploy.stores import Store
+from layerformat.manifest import ManifestError
 from layerformat.model import LayerId
 
 MANIFEST_TTL_S = 5.0
@@ -103,7 +104,7 @@ def resolve(store: Store, layer_prefix: str, path: str, *, cache: ManifestCache 
         return Resolved(key, content_type_for(path), REVALIDATE, True)
     try:
         entry = manifest.entry(path, (cache or manifest_cache).part_reader(store, manifest))
-    except layout.ManifestError as exc:
+    except ManifestError as exc:
         raise NotInLayer(f"{path}: {exc}") from exc
     if entry is None:
         raise NotInLayer(path)

@@ -37,7 +37,8 @@ _CHUNK = 1 << 20
 
 
 class ManifestError(ValueError):
-    """The manifest is not valid JSON or lacks a required field."""
+    """A manifest (head or part) that cannot be read: not JSON, a required field missing, or not matching
+    what its head says. The one manifest error of the project: builder, verifier, S3 publisher and gate raise it."""
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-TIERS = ("all", "committee")
+ALL = "all"  # every member of the owner unit's subtree
+COMMITTEE = "committee"  # its committee members (cấp ủy viên) only
+TIERS = (ALL, COMMITTEE)
 KINDS = ("news", "resolution", "study", "meeting")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -38,6 +40,16 @@ class LayerId:
     @property
     def unit_code(self) -> str:
         return self.unit_path[-1]
+
+    @classmethod
+    def for_unit_path(cls, code_path: str, tier: str) -> LayerId:
+        """The layer of the unit whose code path is `code_path` (`tn/dh/x1`, as `UnitPage.code_path` holds it)."""
+        return cls(tuple(code_path.split("/")), tier)
+
+    @classmethod
+    def all_for_unit_path(cls, code_path: str) -> list[LayerId]:
+        """The unit's layers, one per tier."""
+        return [cls.for_unit_path(code_path, tier) for tier in TIERS]
 
     @classmethod
     def parse(cls, path: str) -> LayerId:

@@ -78,13 +78,34 @@ def public_key_b64(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def load_public_key(text: str | bytes) -> Ed25519PublicKey:
-    """Parse a base64 raw public key (the content of `keys/signing.pub`)."""
-    return Ed25519PublicKey.from_public_bytes(_decode_raw(text, "public key"))
+def load_public_key(key: Ed25519PublicKey | bytes | str | Path) -> Ed25519PublicKey:
+    """The public key from a key object, a key file's content, or (str or Path) the path of a key file.
+
+    The content may be base64 of the raw 32 bytes (`keys/signing.pub`), the 32 raw bytes or PEM. A key that
+    cannot be read raises KeyFormatError (a ValueError); a missing file raises OSError.
+    """
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    if isinstance(key, str | Path):
+        key = Path(key).read_bytes()
+    if len(key) == 32:
+        return Ed25519PublicKey.from_public_bytes(key)
+    if key.lstrip().startswith(b"-----BEGIN"):
+        try:
+            loaded = serialization.load_pem_public_key(key)
+        except ValueError as exc:
+            raise KeyFormatError("không đọc được khóa công khai") from exc
+        if not isinstance(loaded, Ed25519PublicKey):
+            raise KeyFormatError("khóa công khai không phải Ed25519")
+        return loaded
+    try:
+        return Ed25519PublicKey.from_public_bytes(_decode_raw(key, "public key"))
+    except KeyFormatError as exc:
+        raise KeyFormatError("không đọc được khóa công khai") from exc
 
 
 def read_public_key(path: Path) -> Ed25519PublicKey:
-    return load_public_key(Path(path).read_bytes())
+    return load_public_key(Path(path))
 
 
 def write_public_key(site_dir: Path, key: Ed25519PrivateKey) -> Path:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape, unescape
 from typing import Any
 
-from layerformat.model import Article, LayerId
+from layerformat.model import COMMITTEE, Article, LayerId
 from layerformat.text import shorten
 
 # Vietnam has had no daylight saving since 1975: a fixed offset avoids depending on tzdata.
@@ -132,7 +132,7 @@ def home_source(layer: LayerId, unit_name: str, articles: list[Article]) -> str:
         f'<time datetime="{a.published_at.astimezone(VIETNAM).isoformat()}">{vn_date(a.published_at)}</time></li>'
         for a in newest_first(articles)[:HOME_ARTICLES]
     ]
-    tier = "Dành cho cấp ủy" if layer.tier == "committee" else "Dành cho đảng viên"
+    tier = "Dành cho cấp ủy" if layer.tier == COMMITTEE else "Dành cho đảng viên"
     body = [
         f'<div class="sotay-home" data-layer="{layer.prefix}">',
         f"<h1>{escape(unit_name)}</h1>",

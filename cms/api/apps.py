@@ -5,3 +5,9 @@ class ApiConfig(AppConfig):
     name = "cms.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from cms.api.signals import update_search_index
+        from cms.publishing.events import layer_built
+
+        layer_built.connect(update_search_index, dispatch_uid="cms.api.update_search_index")

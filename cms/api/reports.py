@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from cms.org.models import ACTIVE_STATUSES, Level, Member, Role, UnitPage
 from cms.org.selectors import can_read_layer
+from layerformat.model import COMMITTEE
 
 from .models import Event, ReadFact
 from .selectors import COMMITTEE_ROLES, is_committee, page_layer
@@ -51,7 +52,7 @@ class UnitRow:
 
 
 def audience_roles(tier: str) -> tuple[str, ...]:
-    return COMMITTEE_ROLES if tier == "committee" else tuple(Role.values)
+    return COMMITTEE_ROLES if tier == COMMITTEE else tuple(Role.values)
 
 
 def page_report(caller: Member | None, page_id: int, *, unit_code: str | None = None) -> dict:

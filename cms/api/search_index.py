@@ -15,9 +15,10 @@ generation, so the province layer, which every member reads, is ranked once per 
 whoosh-reloaded (2.7.5, maintained fork, same `whoosh` import) is used instead of whoosh 2.7.4, whose unmaintained
 sources raise SyntaxWarnings on import on current Pythons.
 
-The index is written when a layer is built (`update_layer`, called by the build queue after publish, unpublish
-and move) and can be rebuilt from live pages (`rebuild_index`, `sotay manage rebuild_search_index`). Writers
-in different processes wait for Whoosh's file lock, so concurrent builds never interleave.
+The index is written when a layer is built (`update_layer`, on publishing's `layer_built` signal, connected
+in `ApiConfig.ready`, after publish, unpublish and move) and can be rebuilt from live pages (`rebuild_index`,
+`sotay manage rebuild_search_index`). Writers in different processes wait for Whoosh's file lock, so
+concurrent builds never interleave.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def page_layers(page_ids: Iterable[int]) -> dict[int, LayerId]:
     for pk, path, tier in rows:
         code_path = code_paths.get(path[:-STEP])
         if code_path:
-            result[pk] = LayerId(tuple(code_path.split("/")), tier)
+            result[pk] = LayerId.for_unit_path(code_path, tier)
     return result
 
 
@@ -107,7 +107,7 @@ def unread_pages(member: Member, *, kind: str | None = None, limit: int = 100) -
     result = []
     for row in rows:
         unit = units[row["path"][:-STEP]]
-        layer = LayerId(tuple(unit.code_path.split("/")), row["tier"])
+        layer = unit.layer(row["tier"])
         result.append({
             "id": row["pk"], "title": row["title"], "kind": kind_of(row["content_type_id"]),
             "url": article_url(layer, row["pk"]), "unit": unit.title, "published": row["first_published_at"],

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.models import Page
 
+from layerformat.model import ALL, TIERS, LayerId
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Tỉnh")
@@ -77,6 +79,14 @@ class UnitPage(Page):
         parent = self.get_parent()
         return parent.specific if parent and isinstance(parent.specific, UnitPage) else None
 
+    def layer(self, tier: str) -> LayerId:
+        """The layer this unit publishes for `tier` (`u/<code path>/<tier>`)."""
+        return LayerId.for_unit_path(self.code_path, tier)
+
+    def layers(self) -> list[LayerId]:
+        """This unit's layers, one per tier."""
+        return LayerId.all_for_unit_path(self.code_path)
+
     def ancestor_units(self, inclusive: bool = True) -> list[UnitPage]:
         """Units from the province down to this one."""
         return list(UnitPage.objects.ancestor_of(self, inclusive=inclusive).order_by("depth"))
@@ -118,7 +128,7 @@ class Role(models.TextChoices):
     SECRETARY = "secretary", _("Bí thư")
 
 
-ROLE_TIERS = {Role.MEMBER: ("all",), Role.COMMITTEE: ("all", "committee"), Role.SECRETARY: ("all", "committee")}
+ROLE_TIERS = {Role.MEMBER: (ALL,), Role.COMMITTEE: TIERS, Role.SECRETARY: TIERS}
 
 
 class Status(models.TextChoices):

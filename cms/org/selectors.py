@@ -30,7 +30,7 @@ def layers_for(member: Member | None) -> list[LayerId]:
     if member is None or not member.is_active_member or not member.user.is_active:
         return []
     chain = member.unit.code_path.split("/")
-    return [LayerId(tuple(chain[: i + 1]), tier) for i in range(len(chain)) for tier in member.tiers]
+    return [LayerId.for_unit_path("/".join(chain[: i + 1]), tier) for i in range(len(chain)) for tier in member.tiers]
 
 
 def can_read_layer(member: Member | None, layer: LayerId) -> bool:

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from cms.publishing.events import layer_built
 from cms.publishing.export import all_layers, export_layer
-from layerformat.model import LayerId
+from layerformat.model import Article, LayerId
 
 logger = logging.getLogger("sotay.publishing")
 
@@ -45,18 +46,15 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
     return stats
 
 
-def after_layer_built(layer: LayerId, articles) -> None:
-    """Keep the API's search index in step with the layer just published."""
-    from cms.api.search_index import update_layer
-
-    update_layer(layer, articles)
+def after_layer_built(layer: LayerId, articles: list[Article]) -> None:
+    """Tell the apps that follow builds (the API's search index) that `layer` now holds `articles`."""
+    layer_built.send(sender=LayerId, layer=layer, articles=articles)
 
 
 def layers_of_unit(code: str) -> list[LayerId]:
     from cms.org.models import UnitPage
 
-    unit = UnitPage.objects.get(code=code)
-    return [LayerId(tuple(unit.code_path.split("/")), tier) for tier in ("all", "committee")]
+    return UnitPage.objects.get(code=code).layers()
 
 
 def target_layers(unit_code: str | None = None) -> list[LayerId]:

@@ -37,7 +37,7 @@ def _article(values: dict, *, kind: str, layer: LayerId, unit, meta: dict[str, s
 def article_from_page(page, unit) -> Article:
     """One live ArticlePage (specific) under `unit` as an Article."""
     values = {name: getattr(page, name) for name in _FIELDS}
-    layer = LayerId(tuple(unit.code_path.split("/")), page.tier)
+    layer = unit.layer(page.tier)
     return _article(values, kind=page.kind, layer=layer, unit=unit, meta=page.extra_meta())
 
 
@@ -65,8 +65,5 @@ def all_layers() -> list[LayerId]:
     """Every (unit, tier) pair of the tree, including empty ones, so each member's chain is complete."""
     from cms.org.models import UnitPage
 
-    return [
-        LayerId(tuple(path.split("/")), tier)
-        for path in UnitPage.objects.order_by("path").values_list("code_path", flat=True)
-        for tier in ("all", "committee")
-    ]
+    paths = UnitPage.objects.order_by("path").values_list("code_path", flat=True)
+    return [layer for path in paths for layer in LayerId.all_for_unit_path(path)]

@@ -20,13 +20,15 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.org.models import UnitPage
+from layerformat import model as tiers
 
 RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "blockquote", "hr"]
 
 
 class Tier(models.TextChoices):
-    ALL = "all", _("Tất cả đảng viên")
-    COMMITTEE = "committee", _("Chỉ cấp ủy viên")
+    # The values are the layer format's tier names (layerformat.model.TIERS); only the labels live here.
+    ALL = tiers.ALL, _("Tất cả đảng viên")
+    COMMITTEE = tiers.COMMITTEE, _("Chỉ cấp ủy viên")
 
 
 class ArticlePage(HeadlessPreviewMixin, Page):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from layerformat.model import TIERS, LayerId
+from layerformat.model import LayerId
 
 logger = logging.getLogger("sotay.publishing")
 
@@ -27,10 +27,8 @@ def queue_unit_layers(unit, page=None) -> None:
 
     if SUSPENDED:
         return
-    unit_path = tuple(unit.code_path.split("/"))
-    for tier in TIERS:
-        layer = LayerId(unit_path, tier)
-        if page is None or tier == page.tier or _in_live_layer(layer, page.pk):
+    for layer in unit.layers():
+        if page is None or layer.tier == page.tier or _in_live_layer(layer, page.pk):
             _enqueue_with_the_change(build_layer_task, layer.prefix)
 
 

@@ -14,7 +14,7 @@ import pytest
 from cms.api import search_index
 from cms.api.models import Feedback
 from cms.publishing.export import export_layer
-from layerformat.model import LayerId
+from layerformat.model import TIERS
 from tests.factories import MEMBERS, UNITS, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -40,12 +40,11 @@ def world(tree, search_dir):
     """One page in every layer (each with the shared word "bimat"), indexed; one feedback from every member."""
     pages = {}
     for code, *_rest in UNITS:
-        for tier in ("all", "committee"):
+        for tier in TIERS:
             pages[(code, tier)] = publish(tree[code], f"Bài {code} {tier}", tier=tier,
                                           body=f"<p>Tài liệu bimat của {code} dành cho {tier}.</p>")
     for code, *_rest in UNITS:
-        for tier in ("all", "committee"):
-            layer = LayerId(tuple(tree[code].code_path.split("/")), tier)
+        for layer in tree[code].layers():
             search_index.update_layer(layer, export_layer(layer))
     feedback = {
         username: Feedback.objects.create(kind="report", member=tree[username], unit=tree[username].unit,

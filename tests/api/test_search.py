@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def index_unit(unit) -> None:
     """What the build queue does after building the unit's two layers."""
-    for tier in ("all", "committee"):
-        layer = LayerId(tuple(unit.code_path.split("/")), tier)
+    for layer in unit.layers():
         search_index.update_layer(layer, export_layer(layer))
 
 

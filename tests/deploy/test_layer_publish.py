@@ -9,6 +9,7 @@ import pytest
 from deploy import layout
 from deploy.publish import PublishError, collect_garbage, find_layers, publish_layer, publish_site
 from deploy.serve import NotInLayer, resolve
+from layerformat.signing import signature_valid
 
 
 def read_path(store, layer: str, path: str) -> bytes:
@@ -61,7 +62,7 @@ def test_manifest_and_signature_resolve_to_the_same_version(any_store, make_laye
     sig = read_path(any_store, "u/tn/dh/all", "manifest.json.sig")
 
     assert manifest == (layer_dir / "manifest.json").read_bytes()
-    assert layout.signature_ok(manifest, sig, public_key)
+    assert signature_valid(manifest, sig, public_key)
 
 
 def test_older_version_is_refused_and_current_stays(any_store, make_layer, sample_files):

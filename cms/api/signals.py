@@ -1,0 +1,12 @@
+"""The API follows publishing through its signals (publishing may not import the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def update_search_index(sender: Any, *, layer, articles, **kwargs: Any) -> None:
+    """Keep the search index in step with the layer just built (`cms.publishing.events.layer_built`)."""
+    from cms.api.search_index import update_layer  # Whoosh is loaded by the first build, not at start-up
+
+    update_layer(layer, articles)

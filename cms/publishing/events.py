@@ -1,0 +1,14 @@
+"""What publishing tells the apps above it, without knowing them.
+
+Publishing sits below the API and the reader (docs/architecture.md, "Packages and the way imports point"): it
+may not import them, so whoever must follow a build connects to these signals instead.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent by `cms.publishing.build` once a layer has been built, signed and published, with `layer` (a
+# `LayerId`) and `articles` (the `Article`s it now holds). Sent with `send`, not `send_robust`: a receiver
+# that fails fails the build task, which the queue then reports and retries like any other build error.
+layer_built = Signal()
