@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from .events import board_ready
 from .models import Member, ResetCode, Role, Status, UnitPage, check_level_under
 
 logger = logging.getLogger("sotay.org")
@@ -50,10 +51,6 @@ def create_unit(*, code: str, name: str, level: str, parent: UnitPage | None) ->
 @transaction.atomic
 def ensure_board(unit: UnitPage) -> Group:
     """The unit's Ban Biên tập: a group that may edit and publish in the unit's subtree, and review its drafts."""
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from cms.publishing.models import BoardApprovalTask
-
     group, _created = Group.objects.get_or_create(name=board_name(unit))
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     for permission_type in BOARD_PAGE_PERMISSIONS:
@@ -65,14 +62,7 @@ def ensure_board(unit: UnitPage) -> Group:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=permission
         )
-    # Review by a board member other than the author (BoardApprovalTask); the workflow has that one task, also
-    # where an older installation made it a plain group approval.
-    task, _created = BoardApprovalTask.objects.get_or_create(name=f"Ban Biên tập duyệt — {unit.code}")
-    task.groups.add(group)
-    workflow, _created = Workflow.objects.get_or_create(name=f"Duyệt bài — {unit.title} [{unit.code}]")
-    WorkflowTask.objects.filter(workflow=workflow).exclude(task=task).delete()
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=unit, defaults={"workflow": workflow})
+    board_ready.send(sender=UnitPage, unit=unit, group=group)
     return group
 
 

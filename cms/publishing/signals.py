@@ -9,6 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.org.events import board_ready
 from layerformat.model import LayerId
 
 logger = logging.getLogger("sotay.publishing")
@@ -80,3 +81,10 @@ def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs
     for parent in {parent_page_before.specific, parent_page_after.specific}:
         if isinstance(parent, UnitPage):
             queue_unit_layers(parent, instance.specific)
+
+
+@receiver(board_ready)
+def board_ready_review(sender, unit, group, **kwargs) -> None:
+    from .review import ensure_board_review
+
+    ensure_board_review(unit, group)
