@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from cms.org.models import UnitPage
 from cms.org.selectors import member_of
 
 from .models import Feedback
-from .reports import ReportError, page_report
-from .selectors import is_committee, readable_pages
+from .reports import ReportError, base_sentence, page_report
+from .selectors import is_committee, oversight_unit, reportable_pages
 from .services import ServiceError, close_feedback, escalate_feedback, reply_to_feedback
 
 
@@ -24,28 +25,45 @@ def _committee_member(request: HttpRequest):
     return member
 
 
+def _overseen_unit(request: HttpRequest):
+    unit = oversight_unit(request.user)
+    if unit is None:
+        raise PermissionDenied(_("Chỉ cấp ủy viên mới xem được báo cáo đọc."))
+    return unit
+
+
 def report_index(request: HttpRequest) -> HttpResponse:
-    member = _committee_member(request)
-    pages = readable_pages(member).order_by("-first_published_at").values("pk", "title", "first_published_at")[:50]
+    unit = _overseen_unit(request)
+    pages = list(
+        reportable_pages(request.user, unit).order_by("-first_published_at", "-pk")
+        .values("pk", "title", "first_published_at", "path")[:50]
+    )
+    owners = dict(UnitPage.objects.filter(path__in={p["path"][:-Page.steplen] for p in pages})
+                  .values_list("path", "title"))
+    for page in pages:
+        page["owner"] = owners.get(page["path"][:-Page.steplen], "")
     return render(request, "api/admin/report_index.html", {
-        "page_title": _("Tỷ lệ đọc"), "header_icon": "table", "pages": pages, "unit": member.unit,
+        "page_title": _("Tỷ lệ đọc"), "header_icon": "table", "pages": pages, "unit": unit,
     })
 
 
 def report_page(request: HttpRequest, page_id: int) -> HttpResponse:
-    member = _committee_member(request)
-    focus = request.GET.get("unit") or member.unit.code
+    _overseen_unit(request)
+    focus = (request.GET.get("unit") or "")[:32] or None
     try:
-        report = page_report(member, page_id, unit_code=focus[:32])
+        report = page_report(request.user, page_id, unit_code=focus)
     except ReportError as exc:
         raise PermissionDenied(str(exc)) from exc
-    rows = [r for r in report["units"] if r["code"] == report["unit"]["code"] or r["parent"] == report["unit"]["code"]]
+    code = report["unit"]["code"]
+    top = report["units"][0]
+    rows = [r for r in report["units"] if r["code"] == code or r["parent"] == code]
     for row in rows:
         row["opened_pct"] = round(row["opened_rate"] * 100, 1)
         row["completed_pct"] = round(row["completed_rate"] * 100, 1)
+    parent = next((r["parent"] for r in report["units"] if r["code"] == code), None)
     return render(request, "api/admin/report_page.html", {
         "page_title": _("Tỷ lệ đọc: %(title)s") % {"title": report["page"]["title"]}, "header_icon": "table",
-        "report": report, "rows": rows, "focus": focus, "own_unit": member.unit.code,
+        "report": report, "rows": rows, "top": top, "parent": parent, "base_sentence": base_sentence(report),
     })
 
 

@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission
 from cms.org.models import Role
 from cms.org.selectors import member_of
 
-from .selectors import is_committee
+from .selectors import is_committee, oversight_unit
 
 
 class IsActiveMember(BasePermission):
@@ -28,6 +28,15 @@ class IsCommitteeMember(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_committee(member_of(request.user))
+
+
+class OverseesUnits(BasePermission):
+    """Answers for a subtree: a committee member's own unit, or the whole province for its administrator."""
+
+    message = _("Chỉ cấp ủy viên mới xem được mục này.")
+
+    def has_permission(self, request, view) -> bool:
+        return oversight_unit(request.user) is not None
 
 
 class IsSecretary(BasePermission):

@@ -1,7 +1,12 @@
-"""Read rates of one page, rolled up the caller's subtree (province → district → base → cell).
+"""Read rates of one page, rolled up the overseer's subtree (province → district → base → cell).
 
-A member counts in a unit's row if they belong to it or to a unit below it, are active, and their role lets them
-read the page's tier. The caller only ever sees their own subtree, and the names of their own unit's members.
+The base of every rate is the page's eligible audience: party members below the unit with an active status,
+a role that may read the page's tier, and not exempt from party meetings (miễn sinh hoạt), who are counted
+apart. Accounts that are not party members are never counted: those without a member record, and the system
+administrator even when the demo gives them one to log in to the reader.
+
+A committee member sees the subtree of their own unit (or of the page's owner unit, when the page was
+published below them); the province's system administrator sees the whole province.
 """
 
 from __future__ import annotations
@@ -10,18 +15,19 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.org.models import ACTIVE_STATUSES, Level, Member, Role, UnitPage
-from cms.org.selectors import can_read_layer
+from cms.org.selectors import can_read_layer, member_of
 from layerformat.model import COMMITTEE
 
 from .models import Event, ReadFact
-from .selectors import COMMITTEE_ROLES, is_committee, page_layer
+from .selectors import COMMITTEE_ROLES, oversight_unit, page_layer
 
 STEP = Page.steplen
+UNREAD_LIMIT = 1000  # names shown on screen; the CSV and XLSX exports list everyone
 
 
 class ReportError(Exception):
@@ -55,12 +61,45 @@ def audience_roles(tier: str) -> tuple[str, ...]:
     return COMMITTEE_ROLES if tier == COMMITTEE else tuple(Role.values)
 
 
-def page_report(caller: Member | None, page_id: int, *, unit_code: str | None = None) -> dict:
-    """Rates per unit of the caller's subtree and who in `unit_code` (default: the caller's unit) has not read."""
+def party_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
+    """Active party members of `unit`'s subtree in `roles`, the system administrator left out."""
+    return Member.objects.filter(
+        unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES, role__in=roles,
+    ).exclude(user__is_superuser=True)
+
+
+def eligible_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
+    """The base of the rates: party members of the subtree who take part in party life."""
+    return party_members(unit, roles)
+
+
+def exempt_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
+    """Party members of the subtree exempt from meetings today: shown beside the base, never in it."""
+    return party_members(unit, roles).exclude(pk__in=eligible_members(unit, roles).values("pk"))
+
+
+def report_top(user, page_id: int) -> UnitPage:
+    """The unit whose subtree the report covers for `user`; ReportError if the page is not theirs to report on."""
+    refusal = ReportError(_("Bạn không có quyền xem báo cáo của trang này."))
+    scope = oversight_unit(user)
     layer = page_layer(page_id)
-    if not is_committee(caller) or layer is None or not can_read_layer(caller, layer):
-        raise ReportError(_("Bạn không có quyền xem báo cáo của trang này."))
-    top = caller.unit
+    if scope is None or layer is None:
+        raise refusal
+    owner = UnitPage.objects.filter(code_path="/".join(layer.unit_path)).first()
+    if owner is None:
+        raise refusal
+    if owner.path.startswith(scope.path):
+        return owner  # published in the overseer's subtree: its audience is the owner's subtree
+    if scope.path.startswith(owner.path) and (user.is_superuser or can_read_layer(member_of(user), layer)):
+        return scope  # published above for the overseer's unit to read
+    raise refusal
+
+
+def page_report(user, page_id: int, *, unit_code: str | None = None,
+                unread_limit: int | None = UNREAD_LIMIT) -> dict:
+    """Rates per unit of the covered subtree and who below `unit_code` (default: its top) has not read."""
+    top = report_top(user, page_id)
+    layer = page_layer(page_id)
     focus = top
     if unit_code and unit_code != top.code:
         focus = UnitPage.objects.filter(code=unit_code, path__startswith=top.path).first()
@@ -69,11 +108,14 @@ def page_report(caller: Member | None, page_id: int, *, unit_code: str | None = 
     roles = audience_roles(layer.tier)
     rows = _rolled_up_rows(top, page_id, roles)
     page = Page.objects.get(pk=page_id)
+    unread, unread_total = _unread_members(focus, page_id, roles, unread_limit)
     return {
         "page": {"id": page_id, "title": page.title, "layer": layer.prefix},
         "unit": {"code": focus.code, "name": focus.title, "level": focus.level},
+        "base": {"eligible": eligible_members(focus, roles).count(), "exempt": exempt_members(focus, roles).count()},
         "units": [row.as_dict() for row in rows],
-        "unread": _unread_members(focus, page_id, roles),
+        "unread": unread,
+        "unread_total": unread_total,
     }
 
 
@@ -86,17 +128,14 @@ def _rolled_up_rows(top: UnitPage, page_id: int, roles: tuple[str, ...]) -> list
     for row in rows.values():
         parent = rows.get(row.path[:-STEP])
         row.parent = parent.code if parent else None
-    audience = Member.objects.filter(unit__path__startswith=top.path, status__in=ACTIVE_STATUSES, role__in=roles)
+    audience = eligible_members(top, roles)
     own_counts = {"members": audience.values_list("unit__path").annotate(n=Count("pk"))}
     for event in (Event.OPENED, Event.COMPLETED):
-        facts = ReadFact.objects.filter(
-            page_id=page_id, event=event, member__unit__path__startswith=top.path,
-            member__status__in=ACTIVE_STATUSES, member__role__in=roles,
-        )
+        facts = ReadFact.objects.filter(page_id=page_id, event=event, member__in=audience.values("pk"))
         own_counts[event.value] = facts.values_list("member__unit__path").annotate(n=Count("pk"))
     for field, counts in own_counts.items():
         for path, n in counts:
-            # Add the unit's own count to it and to every ancestor inside the caller's subtree.
+            # Add the unit's own count to it and to every ancestor inside the covered subtree.
             for end in range(len(top.path), len(path) + 1, STEP):
                 row = rows.get(path[:end])
                 if row is not None:
@@ -104,21 +143,38 @@ def _rolled_up_rows(top: UnitPage, page_id: int, roles: tuple[str, ...]) -> list
     return list(rows.values())
 
 
-def _unread_members(unit: UnitPage, page_id: int, roles: tuple[str, ...]) -> list[dict]:
-    members = Member.objects.filter(unit=unit, status__in=ACTIVE_STATUSES, role__in=roles).select_related("user")
-    facts = ReadFact.objects.filter(page_id=page_id, member__unit=unit).values_list("member_id", "event")
-    done = {m for m, e in facts if e == Event.COMPLETED}
-    opened = {m for m, e in facts if e == Event.OPENED}
+def _unread_members(unit: UnitPage, page_id: int, roles: tuple[str, ...],
+                    limit: int | None) -> tuple[list[dict], int]:
+    """Eligible members of the whole subtree who have not completed the page, cell by cell; and their number."""
+    done = ReadFact.objects.filter(page_id=page_id, event=Event.COMPLETED).values("member_id")
+    members = eligible_members(unit, roles).exclude(pk__in=done)
+    total = members.count()
+    rows = list(
+        members.order_by("unit__path", "full_name", "pk")
+        .values("pk", "user__username", "full_name", "role", "unit__code", "unit__title")[:limit]
+    )
+    opened = set(
+        ReadFact.objects.filter(page_id=page_id, event=Event.OPENED, member_id__in=[r["pk"] for r in rows])
+        .values_list("member_id", flat=True)
+    )
     return [
-        {"username": m.user.username, "full_name": m.full_name, "role": m.role, "opened": m.pk in opened}
-        for m in members.order_by("full_name")
-        if m.pk not in done
-    ]
+        {"username": r["user__username"], "full_name": r["full_name"], "role": r["role"],
+         "unit": {"code": r["unit__code"], "name": r["unit__title"]}, "opened": r["pk"] in opened}
+        for r in rows
+    ], total
 
 
 LEVEL_LABELS = dict(Level.choices)
-HEADER = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Số đảng viên", "Đã mở", "Đã đọc xong", "Tỷ lệ đã mở", "Tỷ lệ đã đọc xong"]
-UNREAD_HEADER = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đã mở"]
+HEADER = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Đảng viên thuộc diện sinh hoạt", "Đã mở", "Đã đọc xong", "Tỷ lệ đã mở",
+          "Tỷ lệ đã đọc xong"]
+UNREAD_HEADER = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Đã mở"]
+
+
+def base_sentence(report: dict) -> str:
+    """What the rates are divided by, in the words the committees use."""
+    base = report.get("base") or {"eligible": 0, "exempt": 0}
+    return _("Tính trên %(eligible)d đảng viên thuộc diện sinh hoạt; không tính %(exempt)d đảng viên được miễn "
+             "sinh hoạt.") % base
 
 
 def report_tables(report: dict) -> tuple[list[list], list[list]]:
@@ -130,7 +186,8 @@ def report_tables(report: dict) -> tuple[list[list], list[list]]:
     ]
     roles = dict(Role.choices)
     unread = [
-        [m["username"], m["full_name"], str(roles.get(m["role"], m["role"])), "có" if m["opened"] else "không"]
+        [m["username"], m["full_name"], str(roles.get(m["role"], m["role"])), m["unit"]["name"],
+         "có" if m["opened"] else "không"]
         for m in report.get("unread", [])
     ]
     return units, unread
@@ -144,6 +201,7 @@ def report_csv(report: dict) -> bytes:
     writer.writerow([_("Báo cáo đọc: %(title)s") % {"title": title}])
     writer.writerow(HEADER)
     writer.writerows(units)
+    writer.writerow([base_sentence(report)])
     writer.writerow([])
     writer.writerow([_("Đảng viên chưa đọc xong — %(unit)s") % {"unit": report.get("unit", {}).get("name", "")}])
     writer.writerow(UNREAD_HEADER)
@@ -164,10 +222,11 @@ def report_xlsx(report: dict) -> bytes:
     sheet.append(HEADER)
     for row in units:
         sheet.append(row)
+    sheet.append([base_sentence(report)])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for column in ("G", "H"):
-        for cell in sheet[column][2:]:
+        for cell in sheet[column][2:2 + len(units)]:
             cell.number_format = "0.0%"
     sheet.column_dimensions["B"].width = 48
     second = book.create_sheet("Chưa đọc xong")

@@ -29,6 +29,32 @@ def is_committee(member: Member | None) -> bool:
     return bool(member and member.is_active_member and member.user.is_active and member.role in COMMITTEE_ROLES)
 
 
+def oversight_unit(user) -> UnitPage | None:
+    """The unit whose subtree `user` answers for in read reports and the feedback inbox, or None.
+
+    A committee member (secretaries included) oversees their own unit; the system administrator of the
+    province (a superuser, who usually has no party record) oversees the whole province.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return UnitPage.objects.order_by("depth", "path").first()
+    member = member_of(user)
+    return member.unit if is_committee(member) else None
+
+
+def reportable_pages(user, unit: UnitPage) -> QuerySet:
+    """Live articles whose read rates the overseer of `unit` may open: those published in its subtree and,
+    for a member, those published above it for them to read."""
+    from cms.publishing.models import ArticlePage
+
+    own = Q(path__startswith=unit.path)
+    member = member_of(user)
+    if member is not None and not user.is_superuser:
+        own |= Q(pk__in=readable_pages(member).values("pk"))
+    return ArticlePage.objects.live().filter(own)
+
+
 def article_url(layer: LayerId, page_id: int) -> str:
     return f"/{layer.prefix}/a/{page_id}/"
 

@@ -190,11 +190,22 @@ class ReportUnitSerializer(serializers.Serializer):
     completed_rate = serializers.FloatField()
 
 
+class ReportUnreadUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class ReportUnreadSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     role = serializers.CharField()
+    unit = ReportUnreadUnitSerializer(help_text=_("Đơn vị (chi bộ) của đảng viên."))
     opened = serializers.BooleanField()
+
+
+class ReportBaseSerializer(serializers.Serializer):
+    eligible = serializers.IntegerField(help_text=_("Số đảng viên thuộc diện sinh hoạt: mẫu số của tỷ lệ."))
+    exempt = serializers.IntegerField(help_text=_("Số đảng viên được miễn sinh hoạt, không tính vào tỷ lệ."))
 
 
 class ReportPageSerializer(serializers.Serializer):
@@ -206,5 +217,7 @@ class ReportPageSerializer(serializers.Serializer):
 class ReportSerializer(serializers.Serializer):
     page = ReportPageSerializer()
     unit = UnitSerializer()
+    base = ReportBaseSerializer(help_text=_("Mẫu số của đơn vị đang xem."))
     units = ReportUnitSerializer(many=True)
-    unread = ReportUnreadSerializer(many=True)
+    unread = ReportUnreadSerializer(many=True, help_text=_("Tối đa 1000 người trên màn hình; CSV/XLSX có đủ."))
+    unread_total = serializers.IntegerField()

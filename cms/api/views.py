@@ -23,9 +23,9 @@ from cms.org.services import ResetCodeError, issue_reset_code, redeem_reset_code
 
 from . import serializers as s
 from .exceptions import exception_handler
-from .permissions import IsActiveMember, IsCommitteeMember, IsCommitteeOfFeedbackUnit, IsSecretary
+from .permissions import IsActiveMember, IsCommitteeOfFeedbackUnit, IsSecretary, OverseesUnits
 from .renderers import CSVRenderer, XLSXRenderer
-from .reports import ReportError, page_report
+from .reports import UNREAD_LIMIT, ReportError, page_report
 from .selectors import feedback_visible_to, profile, saved_items, unread_pages
 from .services import (
     close_feedback,
@@ -364,7 +364,7 @@ class FeedbackEscalateView(_FeedbackItemView):
 # --- reports ---------------------------------------------------------------------------------------------------
 
 class PageReportView(ApiView):
-    permission_classes = [*ApiView.permission_classes, IsCommitteeMember]
+    permission_classes = [IsAuthenticated, OverseesUnits]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(
@@ -380,6 +380,9 @@ class PageReportView(ApiView):
         if page_id > s.MAX_ID or (unit is not None and (len(unit) > 32 or "\x00" in unit)):
             raise PermissionDenied(_("Bạn không có quyền xem báo cáo của trang này."))
         try:
-            return Response(page_report(self.member, page_id, unit_code=unit))
+            # Exports are the full list of who has not read; the screen shows the first names.
+            export = getattr(request.accepted_renderer, "format", "json") in ("csv", "xlsx")
+            return Response(page_report(request.user, page_id, unit_code=unit,
+                                        unread_limit=None if export else UNREAD_LIMIT))
         except ReportError as exc:
             raise PermissionDenied(str(exc)) from exc

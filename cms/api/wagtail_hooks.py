@@ -1,14 +1,12 @@
-"""Wagtail admin for committee members: "Tỷ lệ đọc" (read rates) and "Góp ý gửi cấp ủy" (feedback inbox)."""
+"""Wagtail admin for committees and the province administrator: "Tỷ lệ đọc" and "Góp ý gửi cấp ủy"."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from cms.org.selectors import member_of
-
 from . import admin_views
-from .selectors import is_committee
+from .selectors import oversight_unit
 
 
 @hooks.register("register_admin_urls")
@@ -22,8 +20,10 @@ def register_report_urls():
 
 
 class CommitteeMenuItem(MenuItem):
+    """Shown to whoever answers for a subtree: committee members, and the province's administrator."""
+
     def is_shown(self, request) -> bool:
-        return is_committee(member_of(request.user))
+        return oversight_unit(request.user) is not None
 
 
 @hooks.register("register_reports_menu_item")

@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .models import Member, Role, UnitPage
+from .phones import normalize_phone
 from .services import create_member, issue_reset_code
 
 
@@ -66,6 +67,9 @@ class MemberForm(WagtailAdminModelForm):
             self.fields["unit"].queryset = UnitPage.objects.filter(path__startswith=unit.path) if unit else \
                 UnitPage.objects.none()
 
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
     def clean_username(self):
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username=username).exists():
@@ -109,7 +113,7 @@ class MemberEditView(ScopedFormMixin, EditView):
 class MemberViewSet(ModelViewSet):
     model = Member
     form_fields = ["full_name", "unit", "role", "status", "phone", "birth_year"]
-    list_display = ["full_name", "user", "unit", "role", "status", "reset_link"]
+    list_display = ["full_name", "user", "unit", "role", "status", "phone", "reset_link"]
     list_filter = ["role", "status"]
     search_fields = ["full_name", "user__username", "phone"]
     icon = "group"

@@ -77,12 +77,15 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
         assert status == (201 if allowed else 400), (username, code, tier, "saved")
         report = client.get(f"/api/reports/pages/{page.pk}")
         role = tree[username].role
-        assert report.status_code == (200 if allowed and role in COMMITTEE else 403), (username, code, tier)
+        home = tree[username].unit.code
+        # Committees report on pages published for them (above) and on pages published in their subtree.
+        reportable = role in COMMITTEE and (code in chain(home) or home in chain(code))
+        assert report.status_code == (200 if reportable else 403), (username, code, tier)
         if report.status_code == 200:
-            own_subtree = {c for c, *_r in UNITS if tree[username].unit.code in chain(c)}
-            assert {row["code"] for row in report.json()["units"]} == own_subtree
-            assert {m["username"] for m in report.json()["unread"]} <= {
-                m[0] for m in MEMBERS if m[1] == tree[username].unit.code}
+            top = home if code in chain(home) else code
+            covered = {c for c, *_r in UNITS if top in chain(c)}
+            assert {row["code"] for row in report.json()["units"]} == covered
+            assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in MEMBERS if m[1] in covered}
 
     found = client.get("/api/search", {"q": "bimat", "limit": 50}).json()["results"]
     assert {tuple(r["title"].split()[1:]) for r in found} == readable
@@ -100,3 +103,13 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
     assert {f["id"] for f in client.get("/api/feedback").json()} == expected
     for f in feedback.values():
         assert client.get(f"/api/feedback/{f.pk}").status_code == (200 if f.pk in expected else 404)
+
+
+def test_a_committee_member_sees_the_reports_of_their_own_unit_not_anothers(tree, as_member):
+    own = publish(tree["x1"], "Tài liệu sinh hoạt chi bộ Đồng Tâm", kind="meeting")
+    other = publish(tree["y1"], "Tài liệu sinh hoạt chi bộ Làng Lớn", kind="meeting")
+    client = as_member("cuv.x1")  # chi ủy viên, not the secretary
+    assert client.get(f"/api/reports/pages/{own.pk}").status_code == 200
+    assert client.get(f"/api/reports/pages/{other.pk}").status_code == 403
+    assert client.get(f"/api/reports/pages/{own.pk}?unit=y1").status_code == 403
+    assert as_member("dv.x1").get(f"/api/reports/pages/{own.pk}").status_code == 403

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import publish
+from tests.factories import PASSWORD, publish
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
@@ -89,7 +89,7 @@ def test_export_xlsx(tree, province_news, as_member):
     book = load_workbook(io.BytesIO(reply.content))
     sheet = book["Tỷ lệ đọc"]
     assert sheet["A3"].value == "hs" and sheet["F3"].value == 2
-    assert [c.value for c in book["Chưa đọc xong"][1]] == ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đã mở"]
+    assert [c.value for c in book["Chưa đọc xong"][1]] == ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Đã mở"]
 
 
 def test_export_of_a_forbidden_report_is_an_error_not_a_file(tree, province_news, as_member):
@@ -109,3 +109,75 @@ def test_admin_shows_a_bar_chart_to_a_secretary_who_edits(tree, province_news, c
 def test_admin_report_is_refused_to_editors_off_the_committee(tree, province_news, client, password):
     assert client.login(username="bbt.dt", password=password)
     assert client.get(f"/admin/ty-le-doc/{province_news.pk}/").status_code in (302, 403)
+
+
+# --- roll-ups over the whole subtree, the base of the rates, the province administrator ----------------------
+
+@pytest.fixture
+def administrator(tree, django_user_model):
+    """The province's system administrator, as the demo makes them: a superuser with a member record at the top."""
+    from cms.org.services import create_member
+
+    admin = create_member(username="admin", full_name="Quản trị hệ thống", unit=tree["tn"], password=PASSWORD)
+    admin.user.is_superuser = admin.user.is_staff = True
+    admin.user.save()
+    return admin
+
+
+def test_a_district_lists_unread_members_of_every_cell_below(tree, province_news, as_member):
+    report = as_member("cuv.dt").get(f"/api/reports/pages/{province_news.pk}").json()
+    unread = {m["username"]: m["unit"]["code"] for m in report["unread"]}
+    # dv.x1, dv.x2 completed; everyone else below Đại Từ has not, wherever they sit.
+    assert unread == {"dv2.x1": "x1", "cuv.x1": "x1", "bt.x1": "x1", "dv.hs": "hs", "cuv.hs": "hs",
+                      "bbt.dt": "dt", "cuv.dt": "dt", "bt.dt": "dt"}
+    assert report["unread_total"] == 8
+    assert report["base"] == {"eligible": 10, "exempt": 0}
+    assert report["unread"][0]["unit"]["name"] == "Đảng bộ huyện Đại Từ"  # listed unit by unit, top first
+
+
+def test_the_administrator_is_never_counted_or_listed(tree, province_news, administrator, as_member):
+    report = as_member("cuv.tn").get(f"/api/reports/pages/{province_news.pk}").json()
+    assert rows(report)["tn"]["members"] == 15
+    assert "admin" not in {m["username"] for m in report["unread"]}
+
+
+def test_the_province_administrator_sees_the_whole_province(tree, province_news, administrator, client):
+    client.force_login(administrator.user)
+    report = client.get(f"/api/reports/pages/{province_news.pk}").json()
+    assert set(rows(report)) == {"tn", "dt", "hs", "x1", "x2", "pl", "dn", "y1"}
+    assert rows(report)["tn"]["completed"] == 3 and report["unread_total"] == 12
+    cell_page = publish(tree["y1"], "Tài liệu sinh hoạt tháng 3 chi bộ Làng Lớn")
+    assert set(rows(client.get(f"/api/reports/pages/{cell_page.pk}").json())) == {"y1"}
+
+
+def test_an_administrator_without_a_party_record_sees_reports_too(tree, province_news, django_user_model, client):
+    client.force_login(django_user_model.objects.create_superuser("quantri", password=PASSWORD))
+    report = client.get(f"/api/reports/pages/{province_news.pk}?unit=hs").json()
+    assert report["unit"]["code"] == "hs" and report["base"]["eligible"] == 7
+
+
+def test_a_committee_sees_pages_published_below_it(tree, as_member):
+    page = publish(tree["x1"], "Tài liệu sinh hoạt chi bộ Đồng Tâm", kind="meeting")
+    read(as_member("dv.x1"), page, "opened", "completed")
+    report = as_member("cuv.dt").get(f"/api/reports/pages/{page.pk}").json()
+    assert set(rows(report)) == {"x1"} and rows(report)["x1"]["completed"] == 1
+    assert as_member("bt.y1").get(f"/api/reports/pages/{page.pk}").status_code == 403
+
+
+def test_the_admin_report_says_what_the_rates_are_counted_on(tree, province_news, administrator, client):
+    client.force_login(administrator.user)
+    menu = client.get("/admin/").content.decode()  # the sidebar is JSON: its labels are \u-escaped
+    assert '"name": "sotay-read-rates"' in menu and '"name": "sotay-feedback"' in menu
+    index = client.get("/admin/ty-le-doc/").content.decode()
+    assert "Nghị quyết Đại hội Đảng bộ tỉnh" in index
+    page = client.get(f"/admin/ty-le-doc/{province_news.pk}/?unit=dt").content.decode()
+    assert "Tính trên 10 đảng viên thuộc diện sinh hoạt; không tính 0 đảng viên được miễn sinh hoạt." in page
+    assert "Chưa đọc xong (8)" in page and "Đảng bộ xã Hùng Sơn" in page
+
+
+def test_a_committee_member_off_every_board_opens_the_reports_in_the_admin(tree, province_news, client, password):
+    assert client.login(username="cuv.x1", password=password)  # chi ủy viên: neither secretary nor editor
+    index = client.get("/admin/ty-le-doc/")
+    assert index.status_code == 200 and "Nghị quyết Đại hội Đảng bộ tỉnh" in index.content.decode()
+    assert client.get(f"/admin/ty-le-doc/{province_news.pk}/").status_code == 200
+    assert client.get("/admin/members/", follow=True).content.decode().count("Đảng viên dv.x1") == 0
