@@ -41,9 +41,38 @@ def test_web_and_worker_commands():
     nginx = (REPO / "deploy/nginx/sotay.conf").read_text(encoding="utf-8")
 
     assert "gunicorn cms.wsgi:application" in web
-    assert worker.endswith("sotay manage db_worker")
+    assert worker.endswith("sotay worker")  # the queue, scheduled publishing and re-signing, not db_worker alone
     assert f"unix:{socket}" in nginx  # nginx talks to the socket systemd holds for gunicorn
     assert read_unit("sotay-web.service")["Install"]["WantedBy"] == "multi-user.target"
+
+
+def _sotay_commands() -> list[tuple[str, str]]:
+    """(unit, sub-command) for every `sotay …` that an Exec line of a shipped unit runs."""
+    commands = []
+    for unit in sorted(UNITS.glob("*.service")):
+        for line in unit.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Exec") and "/.venv/bin/sotay " in line:
+                words = line.split("/.venv/bin/sotay ", 1)[1].split()
+                commands.append((unit.name, " ".join(words[:2] if words[0] == "manage" else words[:1])))
+    return commands
+
+
+def test_every_unit_runs_a_sotay_command_that_exists(tmp_path):
+    commands = _sotay_commands()
+    assert {unit for unit, _ in commands} >= {"sotay-worker.service", "sotay-gc.service", "sotay-backup.service"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOTAY_") and k != "DJANGO_SETTINGS_MODULE"}
+    env["SOTAY_VAR_DIR"] = str(tmp_path)
+    for unit, command in commands:
+        result = subprocess.run([str(REPO / ".venv/bin/sotay"), *command.split(), "--help"], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, f"{unit}: sotay {command} --help\n{result.stderr}"
+        assert result.stdout.startswith(f"usage: sotay {command}"), f"{unit}: {result.stdout[:200]}"
+
+
+def test_a_unit_naming_a_missing_command_would_be_caught():
+    result = subprocess.run([str(REPO / ".venv/bin/sotay"), "no-such-command", "--help"], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
