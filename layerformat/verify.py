@@ -261,8 +261,8 @@ def _site_root(path: Path) -> Path | None:
 
 
 def _find_key(args: argparse.Namespace, site: Path | None) -> Ed25519PublicKey | None:
-    if args.key:
-        return read_public_key(Path(args.key))
+    if args.public_key:
+        return read_public_key(Path(args.public_key))
     if site is not None and (site / PUBLIC_KEY_PATH).exists():
         return read_public_key(site / PUBLIC_KEY_PATH)
     key_file = os.environ.get("SOTAY_SIGNING_KEY_FILE")
@@ -292,7 +292,9 @@ def main(argv: list[str]) -> int:
         prog="sotay verify", description="Kiểm tra chữ ký và nội dung các lớp đã xuất bản."
     )
     parser.add_argument("path", help="thư mục một lớp (…/u/tn/all) hoặc thư mục site (chứa u/)")
-    parser.add_argument("--key", help="khóa công khai base64; mặc định <site>/keys/signing.pub")
+    # --public-key, as in `sotay verify s3://…` and `sotay publish`; --key is kept for older scripts.
+    parser.add_argument("--public-key", "--key", dest="public_key",
+                        help="khóa công khai base64; mặc định <site>/keys/signing.pub")
     parser.add_argument(
         "--seen", default=str(default_seen_path()), help="tệp ghi phiên bản cao nhất đã thấy; '' để bỏ qua"
     )
@@ -305,7 +307,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"{exc}\n")
         return 2
     if key is None:
-        sys.stderr.write("Không tìm thấy khóa công khai: dùng --key TỆP\n")
+        sys.stderr.write("Không tìm thấy khóa công khai: dùng --public-key TỆP\n")
         return 2
     seen = SeenVersions(Path(args.seen)) if args.seen else None
     problems: list[Problem] = []

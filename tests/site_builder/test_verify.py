@@ -162,7 +162,7 @@ def test_cli_catches_a_rollback_across_runs(site, tmp_path, capsys):
     site.build([make_article(1), make_article(2)])
     assert main([str(site.dir), "--seen", str(seen)]) == 0
     # Version 1, served again in place of version 2, is caught.
-    assert main([str(old), "--seen", str(seen), "--key", str(site.dir / "keys" / "signing.pub")]) == 1
+    assert main([str(old), "--seen", str(seen), "--public-key", str(site.dir / "keys" / "signing.pub")]) == 1
     assert "Phiên bản cũ hơn bản đã thấy (1 < 2)" in capsys.readouterr().out
 
 
@@ -173,3 +173,12 @@ def test_cli_without_layers_or_key_exits_2(tmp_path, copy, capsys, monkeypatch):
     shutil.rmtree(copy / "keys")
     assert main([str(copy), "--seen", ""]) == 2
     assert "khóa công khai" in capsys.readouterr().err
+
+
+def test_cli_names_the_key_option_as_every_command_does(site, tmp_path, capsys):
+    site.build([make_article(1)])
+    key = str(site.dir / "keys" / "signing.pub")
+    # --public-key as in `sotay publish` and `sotay verify s3://…`; --key still works for older scripts.
+    assert main([str(site.layer()), "--seen", "", "--public-key", key]) == 0
+    assert main([str(site.layer()), "--seen", "", "--key", key]) == 0
+    assert main([str(tmp_path), "--seen", ""]) == 2
