@@ -175,7 +175,7 @@ def test_cli_without_layers_or_key_exits_2(tmp_path, copy, capsys, monkeypatch):
     assert "khóa công khai" in capsys.readouterr().err
 
 
-def test_cli_names_the_key_option_as_every_command_does(site, tmp_path, capsys):
+def test_cli_names_the_key_option_as_every_command_does(site, tmp_path):
     site.build([make_article(1)])
     key = str(site.dir / "keys" / "signing.pub")
     # --public-key as in `sotay publish` and `sotay verify s3://…`; --key still works for older scripts.
