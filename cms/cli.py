@@ -47,6 +47,13 @@ def _setup_django() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from cms import envfile
+
+    try:
+        envfile.load(os.environ.get("SOTAY_ENV_FILE"))
+    except envfile.EnvFileError as exc:
+        sys.stderr.write(f"Lỗi: {exc}\n")
+        return 2
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0

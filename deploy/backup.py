@@ -144,13 +144,38 @@ def backup(out: Path) -> dict[str, Any]:
     return info
 
 
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Unpack `tar` into `dest`, refusing members that would land outside it.
+
+    Python 3.11.4+ has extraction filters; Debian 12's python3 is 3.11.2, so the same checks as the "tar"
+    filter are made here by hand when the filter is missing.
+    """
+    if hasattr(tarfile, "tar_filter"):
+        tar.extractall(dest, filter="tar")
+        return
+    root = dest.resolve()
+    for member in tar.getmembers():
+        target = (root / member.name).resolve()
+        if member.name.startswith("/") or (target != root and root not in target.parents):
+            raise BackupError(f"tệp sao lưu có đường dẫn ra ngoài thư mục phục hồi: {member.name}")
+        if member.isdev():
+            raise BackupError(f"tệp sao lưu có tệp thiết bị: {member.name}")
+        if member.issym() or member.islnk():
+            base = target.parent if member.issym() else root
+            link = (base / member.linkname).resolve()
+            if member.linkname.startswith("/") or (link != root and root not in link.parents):
+                raise BackupError(f"tệp sao lưu có liên kết ra ngoài thư mục phục hồi: {member.name}")
+        member.mode &= 0o777  # no setuid/setgid/sticky bits, as the "tar" filter does
+    tar.extractall(dest)
+
+
 def restore(archive: Path) -> dict[str, Any]:
     """Bring back the database, media, key and local store from `archive`."""
     settings = _setup_django()
     with tempfile.TemporaryDirectory(prefix="sotay-restore-") as tmp:
         work = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(work, filter="tar")
+            _extract(tar, work)
         info = json.loads((work / "backup.json").read_text(encoding="utf-8"))
         if info.get("format") != FORMAT:
             raise BackupError(f"định dạng sao lưu không hỗ trợ: {info.get('format')}")

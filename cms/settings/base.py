@@ -39,8 +39,10 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
+            # 0 behind PgBouncer in transaction mode (docs/scaling.md): the pooler keeps the connections.
+            "CONN_MAX_AGE": int(os.environ.get("SOTAY_DB_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
+            "DISABLE_SERVER_SIDE_CURSORS": os.environ.get("SOTAY_DB_DISABLE_SERVER_SIDE_CURSORS", "") == "1",
         }
     if parsed.scheme == "sqlite":
         return sqlite_database(parsed.path or ":memory:")

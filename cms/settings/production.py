@@ -3,10 +3,11 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import database_from_url
+from .base import VAR_DIR, database_from_url
 
 SECRET_KEY = os.environ["SOTAY_SECRET_KEY"]
 DEBUG = False
+SOTAY_PRODUCTION = True  # `sotay load-demo` refuses to run: its accounts share a published password
 ALLOWED_HOSTS = [h for h in os.environ.get("SOTAY_ALLOWED_HOSTS", "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SOTAY_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 DATABASES = {"default": database_from_url(os.environ["SOTAY_DATABASE_URL"])}
@@ -24,10 +25,11 @@ if os.environ.get("SOTAY_STORE_BUCKET"):
             "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
         },
     }
-# Login throttles must count across every gunicorn worker of the machine.
+# Login throttles must count across every gunicorn worker of the machine. The cache lives in the var dir, the
+# one directory the systemd units may write (ReadWritePaths=/var/lib/sotay).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("SOTAY_CACHE_DIR", "/var/cache/sotay/django"),
+        "LOCATION": os.environ.get("SOTAY_CACHE_DIR", str(VAR_DIR / "cache")),
     }
 }

@@ -73,3 +73,52 @@ def test_restore_of_a_damaged_archive_changes_nothing(tmp_path, capsys):
 
     assert main_restore([str(bad)]) == 1
     assert "Phục hồi thất bại" in capsys.readouterr().err
+
+
+def _archive(path: Path, members: list[tuple[str, str | None, bytes]]) -> Path:
+    """A tar.gz of (name, symlink target or None, content)."""
+    import io
+
+    with tarfile.open(path, "w:gz") as tar:
+        for name, link, content in members:
+            info = tarfile.TarInfo(name)
+            if link is not None:
+                info.type, info.linkname = tarfile.SYMTYPE, link
+                tar.addfile(info)
+            else:
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+def test_restore_without_extraction_filters_keeps_layer_symlinks(tmp_path, monkeypatch):
+    """Debian 12's python3 (3.11.2) has no tarfile filters; the live-layer symlinks must still come back."""
+    from deploy.backup import _extract
+
+    monkeypatch.delattr(tarfile, "tar_filter")
+    archive = _archive(tmp_path / "ok.tar.gz", [
+        ("store/.versions/u/tn/all/3/index.html", None, b"<h1>Tin</h1>"),
+        ("store/u/tn/all", "../../.versions/u/tn/all/3", b""),
+    ])
+    dest = tmp_path / "out"
+    dest.mkdir()
+    with tarfile.open(archive, "r:gz") as tar:
+        _extract(tar, dest)
+    assert (dest / "store/u/tn/all/index.html").read_bytes() == b"<h1>Tin</h1>"
+
+
+@pytest.mark.parametrize("member", [
+    ("../evil", None, b"x"),
+    ("/tmp/evil", None, b"x"),
+    ("store/u/x", "../../../../etc/passwd", b""),
+])
+def test_restore_without_extraction_filters_refuses_members_outside(tmp_path, monkeypatch, member):
+    from deploy.backup import BackupError, _extract
+
+    monkeypatch.delattr(tarfile, "tar_filter")
+    archive = _archive(tmp_path / "bad.tar.gz", [member])
+    dest = tmp_path / "out"
+    dest.mkdir()
+    with tarfile.open(archive, "r:gz") as tar, pytest.raises(BackupError, match="ra ngoài"):
+        _extract(tar, dest)
+    assert not (tmp_path / "evil").exists()

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cms.publishing.demo import load_province
 
@@ -15,6 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-speech", action="store_true", help="dựng lớp nhưng không tạo âm thanh")
 
     def handle(self, *args, dir=None, no_build=False, no_speech=False, **options) -> None:
+        from django.conf import settings
+
+        if getattr(settings, "SOTAY_PRODUCTION", False):
+            raise CommandError(
+                "Không nạp tỉnh mẫu trên máy chủ thật: tài khoản mẫu có mật khẩu ai cũng biết. "
+                "Hãy tạo cây đơn vị và tài khoản theo docs/deploy.md."
+            )
         stats = load_province(dir)
         self.stdout.write(
             f"Đã nạp: {stats.units} đơn vị, {stats.accounts} tài khoản, {stats.members} đảng viên, "
