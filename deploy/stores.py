@@ -134,6 +134,9 @@ class S3Store:
         from boto3.s3.transfer import TransferConfig
         from botocore.config import Config
 
+        # An empty value (the environment file's "SOTAY_STORE_ENDPOINT_URL=" for AWS) means AWS, not an error.
+        region = region or None
+        endpoint_url = (endpoint_url or "").strip() or None
         self.bucket = bucket
         self.region = region
         self.endpoint_url = endpoint_url

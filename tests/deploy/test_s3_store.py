@@ -252,3 +252,13 @@ def test_created_bucket_is_private_and_answers_the_readers_origin(s3_endpoint, t
     rules = store.client.get_bucket_cors(Bucket=name)["CORSRules"]
     assert rules[0]["AllowedOrigins"] == ["https://sotay.example.vn"]
     assert http_get(f"{s3_endpoint}/{name}/{LAYER}/manifest.json")[0] == 403
+
+
+def test_an_empty_endpoint_means_aws():
+    """`SOTAY_STORE_ENDPOINT_URL=` (empty, as the settings template leaves it for AWS) is not an invalid URL."""
+    from deploy.stores import S3Store
+
+    store = S3Store("sotay-layers", region="", endpoint_url="")
+    assert store.endpoint_url is None
+    assert store.client.meta.endpoint_url.startswith("https://s3.")
+    assert store.client.meta.endpoint_url.endswith("amazonaws.com")
