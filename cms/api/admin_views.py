@@ -14,15 +14,8 @@ from cms.org.selectors import member_of
 
 from .models import Feedback
 from .reports import ReportError, base_sentence, page_report
-from .selectors import is_committee, oversight_unit, reportable_pages
+from .selectors import escalated_from, feedback_pages, feedback_paths, is_committee, oversight_unit, reportable_pages
 from .services import ServiceError, close_feedback, escalate_feedback, reply_to_feedback
-
-
-def _committee_member(request: HttpRequest):
-    member = member_of(request.user)
-    if not is_committee(member):
-        raise PermissionDenied(_("Chỉ cấp ủy viên mới xem được báo cáo đọc."))
-    return member
 
 
 def _overseen_unit(request: HttpRequest):
@@ -67,22 +60,43 @@ def report_page(request: HttpRequest, page_id: int) -> HttpResponse:
     })
 
 
+def _with_paths(items: list[Feedback]) -> list[Feedback]:
+    """Attach the route ("Chi bộ A → Đảng ủy xã B") and the article's title and reader address to each item."""
+    paths, pages = feedback_paths(items), feedback_pages(items)
+    for f in items:
+        f.route = " → ".join(u["name"] for u in paths.get(f.pk, [])) or f.unit.title
+        f.article = pages.get(f.page_id)
+    return items
+
+
+def _inbox(unit: UnitPage):
+    related = Feedback.objects.select_related("member", "unit", "origin_unit")
+    return related.filter(unit=unit), related.filter(escalated_from(unit))
+
+
 def feedback_inbox(request: HttpRequest) -> HttpResponse:
-    """What members sent to the caller's committee, open threads first."""
-    member = _committee_member(request)
-    items = (
-        Feedback.objects.filter(unit_id=member.unit_id).select_related("member").order_by("status", "-updated")[:200]
-    )
+    """What members sent to the committee (from its own unit or escalated from below), open threads first;
+    below it, what this committee escalated further, to follow read-only."""
+    unit = _overseen_unit(request)
+    addressed, escalated = _inbox(unit)
     return render(request, "api/admin/feedback_inbox.html", {
-        "page_title": _("Góp ý gửi cấp ủy"), "header_icon": "mail", "items": items, "unit": member.unit,
+        "page_title": _("Góp ý gửi cấp ủy"), "header_icon": "mail", "unit": unit,
+        "items": _with_paths(list(addressed.order_by("status", "-updated")[:200])),
+        "escalated": _with_paths(list(escalated.order_by("status", "-updated")[:200])),
     })
 
 
 def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    """One thread; the committee replies, closes or escalates it through the same services as the API."""
-    member = _committee_member(request)
-    feedback = get_object_or_404(Feedback.objects.select_related("member", "unit"), pk=pk, unit_id=member.unit_id)
+    """One thread; the committee it is addressed to replies, closes or escalates it through the same services
+    as the API; committees it passed through on its way up see it read-only."""
+    unit = _overseen_unit(request)
+    addressed, escalated = _inbox(unit)
+    feedback = get_object_or_404(addressed | escalated, pk=pk)
+    member = member_of(request.user)
+    can_act = is_committee(member) and member.unit_id == feedback.unit_id
     if request.method == "POST":
+        if not can_act:
+            raise PermissionDenied(_("Chỉ cấp ủy của đơn vị nhận góp ý mới làm được việc này."))
         action = request.POST.get("action")
         try:
             if action == "reply":
@@ -98,8 +112,9 @@ def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
         return redirect("sotay_feedback_thread", pk=pk)
+    _with_paths([feedback])
     return render(request, "api/admin/feedback_thread.html", {
         "page_title": feedback.get_kind_display(), "header_icon": "mail", "feedback": feedback,
-        "replies": feedback.replies.select_related("author"),
-        "page": Page.objects.filter(pk=feedback.page_id).first() if feedback.page_id else None,
+        "replies": feedback.replies.select_related("author"), "can_act": can_act,
+        "can_escalate": can_act and feedback.unit.parent_unit is not None,
     })

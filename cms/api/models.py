@@ -65,7 +65,13 @@ class FeedbackStatus(models.TextChoices):
 
 
 class Feedback(models.Model):
-    """A member's message to the committee of `unit`; escalation moves it to the parent unit's committee."""
+    """A member's message to the committee of `unit`; escalation moves it to the parent unit's committee.
+
+    `origin_unit` is where it was first sent: escalation only ever goes to the parent, so the path it took is
+    the chain of units from `origin_unit` up to `unit`, and every committee on that path still sees it.
+    `sender_news_at` is when something the sender did not do last happened to it (a reply, closing,
+    escalation); the reader marks it until the sender has seen it (`sender_seen_at`).
+    """
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     kind = models.CharField(_("loại"), max_length=16, choices=FeedbackKind.choices)
@@ -75,11 +81,15 @@ class Feedback(models.Model):
                              related_name="+", verbose_name=_("bài viết"))
     unit = models.ForeignKey("org.UnitPage", on_delete=models.PROTECT, related_name="feedback_received",
                              verbose_name=_("gửi tới cấp ủy"))
+    origin_unit = models.ForeignKey("org.UnitPage", on_delete=models.PROTECT, related_name="feedback_sent",
+                                    verbose_name=_("gửi từ đơn vị"))
     body = models.TextField(_("nội dung"))
     status = models.CharField(_("trạng thái"), max_length=16, choices=FeedbackStatus.choices,
                               default=FeedbackStatus.OPEN)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    sender_news_at = models.DateTimeField(null=True, blank=True)
+    sender_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("góp ý")
@@ -89,6 +99,21 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.origin_unit_id is None:
+            self.origin_unit_id = self.unit_id
+        super().save(*args, **kwargs)
+
+    @property
+    def has_news(self) -> bool:
+        """Something happened the sender has not seen yet."""
+        return self.sender_news_at is not None and (self.sender_seen_at is None
+                                                    or self.sender_news_at > self.sender_seen_at)
+
+    def is_new_reply(self, reply: FeedbackReply) -> bool:
+        return reply.author_id != self.member_id and (self.sender_seen_at is None
+                                                      or reply.created > self.sender_seen_at)
 
 
 class FeedbackReply(models.Model):

@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from wagtail.models import Page
 
 from cms.org.models import Member, Role, UnitPage
@@ -158,13 +158,57 @@ def saved_items(member: Member) -> list[dict]:
 
 
 def feedback_visible_to(member: Member | None) -> QuerySet:
-    """The member's own feedback, plus what is addressed to their unit's committee if they sit on it."""
+    """The member's own feedback; for a committee member also what is addressed to their unit's committee and
+    what that committee escalated further up (read-only to them)."""
     if member is None or not member.is_active_member or not member.user.is_active:
         return Feedback.objects.none()
     condition = Q(member=member)
     if is_committee(member):
-        condition |= Q(unit_id=member.unit_id)
-    return Feedback.objects.filter(condition).select_related("member", "unit").prefetch_related("replies__author")
+        condition |= Q(unit_id=member.unit_id) | escalated_from(member.unit)
+    return (Feedback.objects.filter(condition)
+            .select_related("member__user", "unit", "origin_unit").prefetch_related("replies__author__user"))
+
+
+def escalated_from(unit: UnitPage) -> Q:
+    """Feedback that passed through `unit` on its way up: sent from its subtree, now addressed above it."""
+    return Q(origin_unit__path__startswith=unit.path, unit__depth__lt=unit.depth)
+
+
+def feedback_paths(items: Iterable[Feedback]) -> dict[int, list[dict]]:
+    """For each feedback, the units it went through, from where it was sent to where it is now (one query)."""
+    items = list(items)
+    wanted = set()
+    for f in items:
+        origin, current = f.origin_unit.path, f.unit.path
+        wanted.update(origin[:end] for end in range(len(current), len(origin) + 1, STEP))
+    units = {
+        path: {"code": code, "name": title, "level": level}
+        for path, code, title, level in UnitPage.objects.filter(path__in=wanted).values_list(
+            "path", "code", "title", "level")
+    }
+    return {
+        f.pk: [units[f.origin_unit.path[:end]]
+               for end in range(len(f.origin_unit.path), len(f.unit.path) - 1, -STEP)
+               if f.origin_unit.path[:end] in units]
+        for f in items
+    }
+
+
+def feedback_pages(items: Iterable[Feedback]) -> dict[int, dict]:
+    """Title and reader address of the articles feedback is about, by page id (two queries in all)."""
+    ids = {f.page_id for f in items if f.page_id}
+    layers = page_layers(ids)
+    titles = dict(Page.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return {
+        pk: {"id": pk, "title": titles[pk], "url": article_url(layers[pk], pk) if pk in layers else None}
+        for pk in ids if pk in titles
+    }
+
+
+def feedback_news_count(member: Member) -> int:
+    """How many of the member's own threads have a reply or a change they have not seen."""
+    return (Feedback.objects.filter(member=member, sender_news_at__isnull=False)
+            .filter(Q(sender_seen_at__isnull=True) | Q(sender_news_at__gt=F("sender_seen_at"))).count())
 
 
 def profile(member: Member) -> dict:
@@ -176,6 +220,7 @@ def profile(member: Member) -> dict:
         "status": member.status,
         "units": chain_summary(member.unit),
         "layers": [layer.prefix for layer in layers_for(member)],
+        "feedback_news": feedback_news_count(member),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.org.models import Level, Role, Status
@@ -38,6 +39,7 @@ class MeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     units = UnitSerializer(many=True, help_text=_("Chuỗi đơn vị từ tỉnh xuống đơn vị của đảng viên."))
     layers = serializers.ListField(child=serializers.CharField(), help_text=_("Các lớp được đọc, ví dụ u/tn/dt/all."))
+    feedback_news = serializers.IntegerField(help_text=_("Số góp ý của tôi có trả lời hoặc thay đổi chưa xem."))
 
 
 class LoginResultSerializer(serializers.Serializer):
@@ -107,10 +109,43 @@ class PersonSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.ModelSerializer):
     author = PersonSerializer()
+    new = serializers.SerializerMethodField(help_text=_("Trả lời người gửi chưa xem."))
 
     class Meta:
         model = FeedbackReply
-        fields = ["id", "author", "body", "created"]
+        fields = ["id", "author", "body", "created", "new"]
+
+    def get_new(self, obj: FeedbackReply) -> bool:
+        feedback = self.context.get("feedback_of", {}).get(obj.feedback_id) or obj.feedback
+        return feedback.is_new_reply(obj)
+
+
+class FeedbackUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class FeedbackArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_null=True, help_text=_("Địa chỉ bài trong sổ tay; trống nếu bài đã gỡ."))
+
+
+class FeedbackListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        _with_thread_context(self.child.context, items)
+        return super().to_representation(items)
+
+
+def _with_thread_context(context: dict, items: list) -> None:
+    from .selectors import feedback_pages, feedback_paths
+
+    if "paths" not in context:
+        context["paths"] = feedback_paths(items)
+        context["pages"] = feedback_pages(items)
+        context["feedback_of"] = {f.pk: f for f in items}
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -118,14 +153,39 @@ class FeedbackSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     replies = ReplySerializer(many=True)
     status = serializers.ChoiceField(choices=FeedbackStatus.choices)
+    path = serializers.SerializerMethodField(
+        help_text=_("Các cấp ủy góp ý đã qua, từ nơi gửi tới nơi đang xử lý, ví dụ Chi bộ A → Đảng ủy xã B."))
+    escalated = serializers.SerializerMethodField(help_text=_("Đã được chuyển lên cấp ủy cấp trên."))
+    article = serializers.SerializerMethodField()
+    news = serializers.SerializerMethodField(help_text=_("Có trả lời hoặc thay đổi người gửi chưa xem."))
 
     class Meta:
         model = Feedback
-        fields = ["id", "client_id", "kind", "status", "body", "page", "unit", "member", "created", "updated",
-                  "replies"]
+        fields = ["id", "client_id", "kind", "status", "body", "page", "article", "unit", "path", "escalated",
+                  "member", "created", "updated", "news", "replies"]
+        list_serializer_class = FeedbackListSerializer
+
+    def to_representation(self, instance):
+        if "paths" not in self.context:
+            _with_thread_context(self.context, [instance])
+        return super().to_representation(instance)
 
     def get_unit(self, obj: Feedback) -> dict:
         return {"code": obj.unit.code, "name": obj.unit.title, "level": obj.unit.level}
+
+    @extend_schema_field(FeedbackUnitSerializer(many=True))
+    def get_path(self, obj: Feedback) -> list[dict]:
+        return self.context["paths"].get(obj.pk) or [self.get_unit(obj)]
+
+    def get_escalated(self, obj: Feedback) -> bool:
+        return obj.origin_unit_id != obj.unit_id
+
+    @extend_schema_field(FeedbackArticleSerializer(allow_null=True))
+    def get_article(self, obj: Feedback) -> dict | None:
+        return self.context["pages"].get(obj.page_id) if obj.page_id else None
+
+    def get_news(self, obj: Feedback) -> bool:
+        return obj.has_news
 
 
 # --- reading lists, search, saved ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.org.models import Member
@@ -143,7 +144,7 @@ def send_feedback(*, member: Member, kind: str, body: str, page_id: int | None =
         with transaction.atomic():
             feedback = Feedback.objects.create(
                 client_id=client_id or uuid.uuid4(), kind=kind, member=member, page_id=page_id,
-                unit_id=member.unit_id, body=body.strip(),
+                unit_id=member.unit_id, origin_unit_id=member.unit_id, body=body.strip(),
             )
     except IntegrityError:  # the same offline retry arrived twice at once
         return send_feedback(member=member, kind=kind, body=body, page_id=page_id, client_id=client_id)
@@ -172,19 +173,23 @@ def reply_to_feedback(*, feedback: Feedback, author: Member, body: str) -> Feedb
     if not body.strip():
         raise ServiceError(_("Nội dung trả lời không được để trống."))
     reply = FeedbackReply.objects.create(feedback=feedback, author=author, body=body.strip())
-    Feedback.objects.filter(pk=feedback.pk).update(updated=reply.created)
+    changes = {"updated": reply.created}
+    if author.pk != feedback.member_id:
+        changes["sender_news_at"] = reply.created
+    Feedback.objects.filter(pk=feedback.pk).update(**changes)
     return reply
 
 
 def close_feedback(*, feedback: Feedback, by: Member) -> Feedback:
     _check_committee(feedback, by)
     feedback.status = FeedbackStatus.CLOSED
-    feedback.save(update_fields=["status", "updated"])
+    feedback.sender_news_at = timezone.now()
+    feedback.save(update_fields=["status", "updated", "sender_news_at"])
     return feedback
 
 
 def escalate_feedback(*, feedback: Feedback, by: Member) -> Feedback:
-    """Hand the thread to the parent unit's committee; the lower committee stops seeing it."""
+    """Hand the thread to the parent unit's committee; the lower committees keep seeing it, read-only."""
     _check_committee(feedback, by)
     if feedback.status == FeedbackStatus.CLOSED:
         raise ServiceError(_("Góp ý này đã đóng."))
@@ -192,8 +197,19 @@ def escalate_feedback(*, feedback: Feedback, by: Member) -> Feedback:
     if parent is None:
         raise ServiceError(_("Đây là cấp cao nhất, không thể chuyển lên nữa."))
     feedback.unit = parent
-    feedback.save(update_fields=["unit", "updated"])
+    feedback.sender_news_at = timezone.now()
+    feedback.save(update_fields=["unit", "updated", "sender_news_at"])
     logger.info("feedback %s escalated to %s by %s", feedback.pk, parent.code, by.user.username)
+    return feedback
+
+
+def mark_feedback_seen(*, feedback: Feedback, member: Member) -> Feedback:
+    """The sender has read the thread as it is now: its replies and status are no longer new to them."""
+    if feedback.member_id != member.pk:
+        raise Forbidden(_("Chỉ người gửi mới đánh dấu đã xem góp ý của mình."))
+    feedback.sender_seen_at = timezone.now()
+    # Not `updated`: seeing a thread changes nothing the committee should notice.
+    Feedback.objects.filter(pk=feedback.pk).update(sender_seen_at=feedback.sender_seen_at)
     return feedback
 
 

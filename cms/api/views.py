@@ -30,6 +30,7 @@ from .selectors import feedback_visible_to, profile, saved_items, unread_pages
 from .services import (
     close_feedback,
     escalate_feedback,
+    mark_feedback_seen,
     record_receipts,
     remove_saved,
     reply_to_feedback,
@@ -359,6 +360,14 @@ class FeedbackEscalateView(_FeedbackItemView):
     def post(self, request, pk: int):
         feedback = escalate_feedback(feedback=self.get_feedback(pk), by=self.member)
         return Response({**s.FeedbackSerializer(feedback).data, "detail": _("Đã chuyển lên cấp ủy cấp trên.")})
+
+
+class FeedbackSeenView(_FeedbackItemView):
+    @extend_schema(summary="Người gửi đánh dấu đã xem trả lời và thay đổi của góp ý", request=None,
+                   responses={200: s.FeedbackSerializer, 403: s.DetailSerializer, 404: s.DetailSerializer})
+    def post(self, request, pk: int):
+        feedback = mark_feedback_seen(feedback=self.get_feedback(pk), member=self.member)
+        return Response(s.FeedbackSerializer(feedback).data)
 
 
 # --- reports ---------------------------------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
     assert {f["id"] for f in client.get("/api/feedback").json()} == expected
     for f in feedback.values():
         assert client.get(f"/api/feedback/{f.pk}").status_code == (200 if f.pk in expected else 404)
+        # Only the sender marks a thread seen; a committee that sees it may not, others do not learn it exists.
+        seen = client.post(f"/api/feedback/{f.pk}/seen").status_code
+        assert seen == (200 if f.member_id == member.pk else 403 if f.pk in expected else 404), (username, f.pk)
 
 
 def test_a_committee_member_sees_the_reports_of_their_own_unit_not_anothers(tree, as_member):

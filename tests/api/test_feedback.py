@@ -65,10 +65,46 @@ def test_escalation_moves_the_thread_up_one_committee(tree, pages, as_member):
     fid = send(member, kind="report", body="Kiến nghị về đất đai.").json()["id"]
     escalated = as_member("bt.x1").post(f"/api/feedback/{fid}/escalate")
     assert escalated.status_code == 200 and escalated.json()["unit"]["code"] == "hs"
-    assert as_member("cuv.x1").get(f"/api/feedback/{fid}").status_code == 404
     base = as_member("cuv.hs")
     assert base.post(f"/api/feedback/{fid}/replies", {"body": "Đảng ủy xã đã nhận."}, format="json").status_code == 201
     assert member.get(f"/api/feedback/{fid}").json()["replies"][0]["body"] == "Đảng ủy xã đã nhận."
+
+
+def test_the_cell_keeps_seeing_what_it_escalated_read_only_with_its_path(tree, pages, as_member):
+    fid = send(as_member("dv.x1"), kind="report", body="Kiến nghị về đất đai.").json()["id"]
+    as_member("bt.x1").post(f"/api/feedback/{fid}/escalate")
+    cell = as_member("cuv.x1")
+    thread = cell.get(f"/api/feedback/{fid}").json()
+    assert [u["name"] for u in thread["path"]] == ["Chi bộ xóm Đồng Tâm", "Đảng bộ xã Hùng Sơn"]
+    assert thread["escalated"] is True and fid in [f["id"] for f in cell.get("/api/feedback").json()]
+    assert cell.post(f"/api/feedback/{fid}/replies", {"body": "Thêm ý."}, format="json").status_code == 403
+    assert cell.post(f"/api/feedback/{fid}/close").status_code == 403
+    assert cell.post(f"/api/feedback/{fid}/escalate").status_code == 403
+    as_member("cuv.hs").post(f"/api/feedback/{fid}/escalate")
+    assert [u["code"] for u in cell.get(f"/api/feedback/{fid}").json()["path"]] == ["x1", "hs", "dt"]
+    assert as_member("dv.x2").get(f"/api/feedback/{fid}").status_code == 404
+    assert fid not in [f["id"] for f in as_member("bt.y1").get("/api/feedback").json()]
+
+
+def test_the_sender_sees_replies_and_changes_as_new_until_seen(tree, pages, as_member):
+    member = as_member("dv.x1")
+    sent = send(member, kind="comment", body="Đề nghị bổ sung số liệu.", page=pages["news"].pk).json()
+    fid = sent["id"]
+    assert sent["news"] is False and sent["article"]["title"] == "Tin tỉnh"
+    assert sent["article"]["url"] == f"/u/tn/all/a/{pages['news'].pk}/"
+    member.post(f"/api/feedback/{fid}/replies", {"body": "Bổ sung thêm."}, format="json")
+    assert member.get("/api/me").json()["feedback_news"] == 0  # one's own words are not news
+    as_member("cuv.x1").post(f"/api/feedback/{fid}/replies", {"body": "Cảm ơn đồng chí."}, format="json")
+    thread = member.get(f"/api/feedback/{fid}").json()
+    assert thread["news"] is True and [r["new"] for r in thread["replies"]] == [False, True]
+    assert member.get("/api/me").json()["feedback_news"] == 1
+    assert as_member("cuv.x1").post(f"/api/feedback/{fid}/seen").status_code == 403
+    assert member.post(f"/api/feedback/{fid}/seen").status_code == 200
+    thread = member.get(f"/api/feedback/{fid}").json()
+    assert thread["news"] is False and not any(r["new"] for r in thread["replies"])
+    as_member("bt.x1").post(f"/api/feedback/{fid}/escalate")
+    thread = member.get(f"/api/feedback/{fid}").json()
+    assert thread["news"] is True and thread["path"][-1]["code"] == "hs"
 
 
 def test_province_cannot_escalate_further(tree, as_member):
@@ -109,10 +145,28 @@ def test_committee_answers_in_the_wagtail_admin(tree, pages, as_member, client, 
     assert thread["replies"][0]["body"] == "Chi bộ sẽ kiến nghị xã sửa."
     client.post(f"/admin/gop-y/{fid}/", {"action": "escalate"})
     assert as_member("dv.x1").get(f"/api/feedback/{fid}").json()["unit"]["code"] == "hs"
-    assert client.get(f"/admin/gop-y/{fid}/").status_code == 404  # now the commune committee's
+    after = client.get(f"/admin/gop-y/{fid}/").content.decode()  # now the commune committee's, still shown here
+    assert "Chi bộ xóm Đồng Tâm → Đảng bộ xã Hùng Sơn" in after and 'value="reply"' not in after
+    assert client.post(f"/admin/gop-y/{fid}/", {"action": "reply", "body": "Thêm."}).status_code in (302, 403)
+    assert len(as_member("dv.x1").get(f"/api/feedback/{fid}").json()["replies"]) == 1
 
 
 def test_admin_inbox_shows_nothing_of_other_units(tree, pages, as_member, client, password):
     send(as_member("dv.x2"), kind="report", body="Việc của xóm Tân Sơn.")
     assert client.login(username="bt.x1", password=password)
     assert "Tân Sơn" not in client.get("/admin/gop-y/").content.decode()
+
+
+def test_the_base_inbox_says_where_escalated_feedback_came_from_and_links_the_article(
+        tree, pages, as_member, client, password):
+    fid = send(as_member("dv.x1"), kind="comment", body="Số liệu chưa khớp.", page=pages["news"].pk).json()["id"]
+    as_member("bt.x1").post(f"/api/feedback/{fid}/escalate")
+    client.force_login(tree["cuv.hs"].user)  # chi ủy viên of the commune, on no board
+    inbox = client.get("/admin/gop-y/").content.decode()
+    assert "Chi bộ xóm Đồng Tâm → Đảng bộ xã Hùng Sơn" in inbox
+    assert f'href="/u/tn/all/a/{pages["news"].pk}/"' in inbox and "Tin tỉnh" in inbox
+    client.post(f"/admin/gop-y/{fid}/", {"action": "reply", "body": "Xã sẽ rà soát."})
+    assert as_member("dv.x1").get(f"/api/feedback/{fid}").json()["replies"][0]["body"] == "Xã sẽ rà soát."
+    client.force_login(tree["bt.x1"].user)
+    escalated = client.get("/admin/gop-y/").content.decode().split("Đã chuyển lên cấp trên")[1]
+    assert "Số liệu chưa khớp." in escalated and "Đang xử lý" in escalated

@@ -408,21 +408,55 @@
     return listFeedback();
   }
 
+  /* What happened to one thread, in the member's words: where it is now and how it got there. */
+  function feedbackState(item) {
+    var path = item.path || [];
+    if (item.status === "closed") return "Đã đóng";
+    if (item.escalated && path.length) {
+      return "Đã chuyển lên " + path[path.length - 1].name + " (" + path.map(function (u) { return u.name; }).join(" → ") + ")";
+    }
+    return FEEDBACK_STATUS[item.status] || item.status;
+  }
+
   function listFeedback() {
     return getJSON("/api/feedback").then(function (items) {
       var list = $("feedback-list");
       list.textContent = "";
-      items.forEach(function (item) {
+      // Committee members also receive their members' feedback here; this list is what the reader sent.
+      var mine = items.filter(function (item) { return item.member && item.member.username === me.username; });
+      $("feedback-empty").hidden = mine.length > 0;
+      mine.forEach(function (item) {
         var replies = (item.replies || []).map(function (reply) {
-          return el("p", { class: "summary", text: reply.author.full_name + ": " + reply.body });
+          return el("p", { class: "summary reply" + (reply["new"] ? " new" : "") }, [
+            reply["new"] ? el("span", { class: "badge unread-mark", text: "Trả lời mới" }) : null,
+            document.createTextNode(" " + reply.author.full_name + ": " + reply.body),
+          ]);
         });
-        list.appendChild(el("li", { class: "item" }, [
-          el("span", { class: "meta", text: vnDate(item.created) + " · " + (FEEDBACK_STATUS[item.status] || item.status) }),
+        var article = item.article && item.article.url
+          ? el("p", { class: "meta" }, [document.createTextNode("Về bài: "),
+            el("a", { href: item.article.url, text: item.article.title })])
+          : null;
+        list.appendChild(el("li", { class: "item" + (item.news ? " has-news" : ""), "data-feedback": String(item.id) }, [
+          item.news ? el("span", { class: "badges" }, [el("span", { class: "badge unread-mark", text: "Có cập nhật" })]) : null,
+          el("span", { class: "meta fb-state", text: vnDate(item.created) + " · " + feedbackState(item) }),
           el("p", { text: item.body }),
+          article,
         ].concat(replies)));
       });
       ready("feedback");
+      markFeedbackSeen(mine.filter(function (item) { return item.news; }));
     }, function () { /* offline or expired: already said in a banner */ });
+  }
+
+  /* The member has now seen these threads as they are: the marks stay on screen, and are gone next time. */
+  function markFeedbackSeen(items) {
+    var token = (/(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie || "") || [])[1] || "";
+    items.forEach(function (item) {
+      fetch("/api/feedback/" + item.id + "/seen", {
+        method: "POST", credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": decodeURIComponent(token) },
+      }).catch(function () { /* offline: the mark is shown again next time */ });
+    });
   }
 
   /* --- chrome: who, tabs, display toggles, outbox status, service worker -------------------------------- */
@@ -439,6 +473,10 @@
     store("user", me.username);
     Array.prototype.forEach.call(document.querySelectorAll(".tabs a"), function (a) {
       if (a.getAttribute("data-view") === view) a.setAttribute("aria-current", "page");
+      if (a.getAttribute("data-view") === "feedback" && me.feedback_news > 0) {
+        a.appendChild(el("span", { class: "badge unread-mark tab-count", text: String(me.feedback_news),
+          "aria-label": me.feedback_news + " góp ý có trả lời hoặc thay đổi mới" }));
+      }
     });
     $("view-" + view).hidden = false;
     var html = document.documentElement;
