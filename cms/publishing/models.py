@@ -20,6 +20,7 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.org.models import UnitPage
+from cms.publishing.admin_forms import ArticlePageForm
 from layerformat import model as tiers
 
 RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "blockquote", "hr"]
@@ -52,6 +53,7 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         FieldPanel("tier"),
     ]
     promote_panels = [FieldPanel("slug")]
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = _("bài viết")

@@ -29,6 +29,8 @@ BODY = (
     "<p>Đảng viên cao tuổi có thể nghe đọc toàn văn tài liệu trên Sổ tay đảng viên điện tử.</p>"
 )
 
+ADMIN = "qt.tinh"
+
 
 def _when(days_ago: int) -> datetime:
     return datetime(2026, 11, 20, 8, 0, tzinfo=TZ) - timedelta(days=days_ago)
@@ -89,6 +91,10 @@ def build(var_dir: Path) -> dict:
     from tests.factories import PASSWORD, make_tree
 
     tree = make_tree()
+    # The province's administrator: an account, not a party member, who oversees the whole tree.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(ADMIN, "", PASSWORD)
     ids = _articles(tree)
     pipeline.speech = _tone_speech
     layers = ["u/tn/all", "u/tn/dt/all", "u/tn/dt/hs/all", AUDIO_LAYER, "u/tn/pl/all", "u/tn/pl/dn/all",
