@@ -39,3 +39,37 @@ def ensure_board_review(unit, group) -> None:
     WorkflowTask.objects.filter(workflow=workflow).exclude(task=task).delete()
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=unit, defaults={"workflow": workflow})
+
+
+def review_outcomes(user, *, days: int = 30, limit: int = 10) -> list[dict]:
+    """The reviews of `user`'s own pages that ended lately: approved or sent back, by whom, when, with the comment.
+
+    Wagtail tells the author by e-mail only; most cell editors have none, so the dashboard shows it instead.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import Page, TaskState
+
+    since = timezone.now() - timedelta(days=days)
+    states = list(
+        TaskState.objects.filter(workflow_state__requested_by=user, finished_at__gte=since,
+                                 status__in=(TaskState.STATUS_APPROVED, TaskState.STATUS_REJECTED))
+        .select_related("workflow_state", "finished_by__member")
+        .order_by("-finished_at")[:limit]
+    )
+    titles = dict(Page.objects.filter(pk__in={int(s.workflow_state.object_id) for s in states})
+                  .values_list("pk", "title"))
+    outcomes = []
+    for state in states:
+        reviewer = state.finished_by
+        member = getattr(reviewer, "member", None) if reviewer is not None else None
+        outcomes.append({
+            "page_id": int(state.workflow_state.object_id),
+            "title": titles.get(int(state.workflow_state.object_id), ""),
+            "approved": state.status == TaskState.STATUS_APPROVED,
+            "reviewer": member.full_name if member else (reviewer.get_username() if reviewer else ""),
+            "finished_at": state.finished_at,
+            "comment": state.comment,
+        })
+    return outcomes

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.org.models import UnitPage
 
 from .models import UnitReviewSetting
-from .review import may_publish_directly
+from .review import may_publish_directly, review_outcomes
 
 PUBLISH_ACTION = "action-publish"
 
@@ -121,3 +122,24 @@ def vietnamese_guide_in_help_menu(request, menu_items) -> None:
                      if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]
     menu_items.append(MenuItem(gettext_lazy("Hướng dẫn biên tập"), reverse("sotay_editor_guide"), icon_name="help",
                                name="sotay-editor-guide", order=1100))
+
+
+class ReviewOutcomesPanel(Component):
+    """On the author's dashboard: which of their pages were approved or sent back, by whom and why."""
+
+    name = "sotay_review_outcomes"
+    order = 90
+    template_name = "publishing/admin/review_outcomes_panel.html"
+
+    def __init__(self, outcomes: list[dict]) -> None:
+        self.outcomes = outcomes
+
+    def get_context_data(self, parent_context=None) -> dict:
+        return {"outcomes": self.outcomes}
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_outcomes(request, panels) -> None:
+    outcomes = review_outcomes(request.user)
+    if outcomes:
+        panels.append(ReviewOutcomesPanel(outcomes))

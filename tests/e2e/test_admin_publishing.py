@@ -113,6 +113,11 @@ def test_another_board_member_approves_and_the_author_cannot(site, desktop):
         expect(reviewer.locator(".messages")).to_contain_text("Đã duyệt và xuất bản")
         with site.db() as db:
             assert db.execute("SELECT live FROM wagtailcore_page WHERE id = ?", (page_id,)).fetchone()[0] == 1
+        # The author, who has no e-mail, reads the outcome on the dashboard.
+        author.goto(site.url + "/admin/")
+        outcome = author.locator("[data-review-outcomes]").get_by_role("row", name="Tin chờ người khác duyệt")
+        expect(outcome).to_contain_text("Đã duyệt")
+        expect(outcome).to_contain_text("Lê Văn Duyệt")
     finally:
         reviewer_context.close()
         # The second editor leaves the board again: the district is a one-person board for the other tests.
