@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from wagtail.models import Page
 
-from cms.org.models import Member, Role, UnitPage
+from cms.org.models import COMMITTEE_ROLES, Member, UnitPage
 from cms.org.selectors import can_read_layer, layers_for, member_of, unit_chain
 from layerformat.model import LayerId
 
@@ -20,7 +20,6 @@ from .models import Event, Feedback, ReadFact, SavedItem
 
 __all__ = ["layers_for", "can_read_layer", "member_of", "unit_chain", "page_layers", "readable_pages"]
 
-COMMITTEE_ROLES = (Role.COMMITTEE, Role.SECRETARY)
 STEP = Page.steplen
 
 

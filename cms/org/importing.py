@@ -31,7 +31,9 @@ REQUIRED = ("username", "full_name", "unit_code")
 ROLES = {
     "dang vien": Role.MEMBER, "member": Role.MEMBER, "": Role.MEMBER,
     "cap uy vien": Role.COMMITTEE, "cap uy": Role.COMMITTEE, "committee": Role.COMMITTEE,
-    "bi thu": Role.SECRETARY, "pho bi thu": Role.SECRETARY, "secretary": Role.SECRETARY,
+    "chi uy vien": Role.COMMITTEE, "dang uy vien": Role.COMMITTEE,
+    "pho bi thu": Role.DEPUTY, "deputy": Role.DEPUTY,
+    "bi thu": Role.SECRETARY, "secretary": Role.SECRETARY,
 }
 STATUSES = {
     "chinh thuc": Status.OFFICIAL, "official": Status.OFFICIAL, "": Status.OFFICIAL,

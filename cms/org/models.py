@@ -123,12 +123,18 @@ def check_level_under(level: str, parent) -> None:
 
 
 class Role(models.TextChoices):
+    """bí thư, phó bí thư, chi ủy viên (cấp ủy viên above a cell), đảng viên."""
+
     MEMBER = "member", _("Đảng viên")
-    COMMITTEE = "committee", _("Cấp ủy viên")
+    COMMITTEE = "committee", _("Chi ủy viên / cấp ủy viên")
+    DEPUTY = "deputy", _("Phó bí thư")
     SECRETARY = "secretary", _("Bí thư")
 
 
-ROLE_TIERS = {Role.MEMBER: (ALL,), Role.COMMITTEE: TIERS, Role.SECRETARY: TIERS}
+ROLE_TIERS = {Role.MEMBER: (ALL,), Role.COMMITTEE: TIERS, Role.DEPUTY: TIERS, Role.SECRETARY: TIERS}
+# Committee members see their unit's reports and answer its feedback; leaders also manage members and codes.
+COMMITTEE_ROLES = (Role.COMMITTEE, Role.DEPUTY, Role.SECRETARY)
+LEADER_ROLES = (Role.DEPUTY, Role.SECRETARY)
 
 
 class Status(models.TextChoices):
@@ -152,12 +158,29 @@ class Member(models.Model):
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices, default=Status.OFFICIAL)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    # The member record (hồ sơ): the card number keys the sync with the member registry's export.
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    # Miễn sinh hoạt (working away, old, sick): counted apart from the eligible base of reports while it lasts.
+    exempt_from = models.DateField(_("miễn sinh hoạt từ ngày"), null=True, blank=True)
+    exempt_until = models.DateField(_("miễn sinh hoạt đến ngày"), null=True, blank=True)
+    exempt_reason = models.CharField(_("lý do miễn sinh hoạt"), max_length=200, blank=True)
+    no_smartphone = models.BooleanField(_("không có điện thoại thông minh"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
         indexes = [models.Index(fields=["unit", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exempt_until__isnull=True)
+                | models.Q(exempt_from__isnull=True)
+                | models.Q(exempt_until__gte=models.F("exempt_from")),
+                name="member_exemption_period_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.user.username})"
@@ -169,6 +192,23 @@ class Member(models.Model):
     @property
     def tiers(self) -> tuple[str, ...]:
         return ROLE_TIERS[Role(self.role)]
+
+    @property
+    def is_committee(self) -> bool:
+        return self.role in COMMITTEE_ROLES
+
+    @property
+    def is_leader(self) -> bool:
+        """Bí thư and phó bí thư: they also manage members and issue codes."""
+        return self.role in LEADER_ROLES
+
+    def is_exempt_on(self, day) -> bool:
+        """Miễn sinh hoạt on `day`: from `exempt_from` (or always) until `exempt_until` (or open-ended)."""
+        if self.exempt_from is None and self.exempt_until is None:
+            return False
+        return (self.exempt_from is None or self.exempt_from <= day) and (
+            self.exempt_until is None or day <= self.exempt_until
+        )
 
 
 class ResetCode(models.Model):

@@ -6,9 +6,12 @@ and their status is active.
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from layerformat.model import LayerId
 
-from .models import Member, UnitPage
+from .models import ACTIVE_STATUSES, Member, UnitPage
 
 
 def member_of(user) -> Member | None:
@@ -53,3 +56,24 @@ def can_read(user, path: str) -> bool:
 
 def members_in_subtree(unit: UnitPage):
     return Member.objects.filter(unit__path__startswith=unit.path)
+
+
+def exempt_q(day=None) -> Q:
+    """Members miễn sinh hoạt on `day` (today by default)."""
+    day = day or timezone.localdate()
+    dated = Q(exempt_from__isnull=False) | Q(exempt_until__isnull=False)
+    started = Q(exempt_from__isnull=True) | Q(exempt_from__lte=day)
+    not_ended = Q(exempt_until__isnull=True) | Q(exempt_until__gte=day)
+    return dated & started & not_ended
+
+
+def eligible_members(members=None, day=None):
+    """The base of read and adoption rates: active members, not exempt on `day`, with a smartphone.
+
+    Provinces count members exempt from meetings and members without a smartphone apart, so rates divide by
+    these members only (and reports say so).
+    """
+    members = Member.objects.all() if members is None else members
+    return members.filter(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False).exclude(
+        exempt_q(day)
+    )
