@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, interval: float = 1.0, **options) -> None:
+        from cms.errors import require_migrated_database
+
+        require_migrated_database()
         # One worker per installation: a second one would only fight the first for the database.
         lock_path = Path(settings.SOTAY_VAR_DIR) / "worker.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
