@@ -16,8 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from layerformat.signing import ENV_KEY, load_or_create_key, public_key_b64
 
-        call_command("migrate", interactive=False, verbosity=0)
         key_file = Path(settings.SOTAY_SIGNING_KEY_FILE)
-        key = load_or_create_key(key_file)
+        key = load_or_create_key(key_file)  # first: a broken key is told before minutes of migrations
+        call_command("migrate", interactive=False, verbosity=0)
         where = f"biến môi trường {ENV_KEY}" if os.environ.get(ENV_KEY) else str(key_file)
         self.stdout.write(f"Cơ sở dữ liệu đã cập nhật. Khóa ký: {where}; khóa công khai: {public_key_b64(key)}")
