@@ -24,7 +24,7 @@ _OS_ERRORS = {
     errno.EISDIR: "là thư mục, cần một tệp",
     errno.ENOSPC: "hết chỗ trên đĩa khi ghi",
     errno.EROFS: "ổ đĩa chỉ đọc, không ghi được",
-    errno.EEXIST: "đã có sẵn",
+    errno.EEXIST: "đã có tệp hoặc thư mục cùng tên",
 }
 
 

@@ -96,6 +96,8 @@ def read_rows(path: Path) -> list[list[str]]:
             raise UnreadableFile(path, "không phải bảng tính XLSX hợp lệ (hãy lưu lại bằng Excel hoặc LibreOffice "
                                        "dưới dạng .xlsx, hoặc xuất ra CSV)") from exc
     raw = path.read_bytes()
+    if b"\x00" in raw:  # text has no NUL bytes: this is some other kind of file
+        raise UnreadableFile(path, "không phải bảng CSV (các cột cách nhau bằng dấu phẩy, chấm phẩy hoặc tab)")
     for encoding in ("utf-8-sig", "cp1258", "latin-1"):
         try:
             text = raw.decode(encoding)
@@ -104,6 +106,9 @@ def read_rows(path: Path) -> list[list[str]]:
             continue
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:  # one column, or nothing that looks like a separator: read it as plain CSV
+        dialect = csv.excel
+    try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
         raise UnreadableFile(path, "không phải bảng CSV (các cột cách nhau bằng dấu phẩy, chấm phẩy "

@@ -89,7 +89,7 @@ def test_import_members_of_a_directory(env, tmp_path):
 def test_import_members_of_a_file_that_is_not_a_spreadsheet(env, tmp_path):
     fake = tmp_path / "dang-vien.xlsx"
     fake.write_text("Tên đăng nhập,Họ và tên\n", encoding="utf-8")
-    assert_one_line(sotay(env, "import-members", str(fake)), "không phải bảng tính XLSX", "Chưa nhập")
+    assert_one_line(sotay(env, "import-members", str(fake)), "không phải bảng tính XLSX", "chưa nhập")
 
 
 def test_import_members_of_a_file_that_is_not_csv(env, tmp_path):
@@ -105,7 +105,8 @@ def test_import_members_with_missing_columns(env, tmp_path):
 
 
 def test_load_demo_from_a_missing_directory(env, tmp_path):
-    assert_one_line(sotay(env, "load-demo", "--no-build", "--dir", str(tmp_path / "khong-co")), "không tìm thấy")
+    assert_one_line(sotay(env, "load-demo", "--no-build", "--dir", str(tmp_path / "khong-co")),
+                    "không tìm thấy thư mục nội dung")
 
 
 def test_verify_a_missing_directory(env, tmp_path):
@@ -176,7 +177,7 @@ def test_backup_into_a_directory_that_cannot_be_made(env, tmp_path):
 def test_speech_into_a_directory_that_cannot_be_made(env, tmp_path):
     (tmp_path / "tep").write_text("", encoding="utf-8")
     assert_one_line(sotay(env, "speech", "say", "xin chào", "-o", str(tmp_path / "tep" / "a.opus")),
-                    "không phải thư mục")
+                    "cùng tên")
 
 
 def test_serve_on_a_port_in_use(env, tmp_path):
