@@ -71,7 +71,7 @@ def run_django_command(name: str, argv: list[str]) -> int:
 
 def run(command: str, rest: list[str]) -> int:
     if command == "manage":
-        _setup_django()
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")  # `--settings` may still override
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["sotay manage", *rest])
@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("Đã dừng.\n")
         return 130
     except Exception as exc:
+        if type(exc).__name__ == "SystemCheckError":  # Django's list of configuration findings, one per line
+            sys.stderr.write(f"{exc}\n")
+            return 1
         message = explain(exc)
         if message is None:
             raise

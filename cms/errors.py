@@ -42,7 +42,7 @@ def _explain_one(exc: BaseException) -> str | None:  # noqa: C901 - one flat tab
         from django.db import DatabaseError
 
         if isinstance(exc, CommandError):
-            return str(exc)
+            return str(exc)  # SystemCheckError (several findings) is printed whole by cms.cli instead
         if isinstance(exc, DatabaseError):
             return database_text(exc)
     from layerformat.manifest import ManifestError

@@ -182,7 +182,6 @@ def _extract(tar: tarfile.TarFile, dest: Path) -> None:
 def restore(archive: Path) -> dict[str, Any]:
     """Bring back the database, media, key and local store from `archive`."""
     settings = _setup_django()
-    _require_database()
     if not Path(archive).is_file():
         raise BackupError(f"không tìm thấy tệp sao lưu {archive}")
     with tempfile.TemporaryDirectory(prefix="sotay-restore-") as tmp:
@@ -196,6 +195,7 @@ def restore(archive: Path) -> dict[str, Any]:
                 from exc
         if info.get("format") != FORMAT:
             raise BackupError(f"định dạng sao lưu không hỗ trợ: {info.get('format')}")
+        _require_database()
         restore_database(work / "database", info["database"])
         _swap_dir(work / "media", Path(settings.MEDIA_ROOT))
         if (work / "keys/signing.key").exists():

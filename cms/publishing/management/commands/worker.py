@@ -18,9 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, interval: float = 1.0, **options) -> None:
-        from cms.errors import require_migrated_database
-
-        require_migrated_database()
         # One worker per installation: a second one would only fight the first for the database.
         lock_path = Path(settings.SOTAY_VAR_DIR) / "worker.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +28,9 @@ class Command(BaseCommand):
             self.stderr.write("Hàng đợi dựng lớp đã chạy ở một tiến trình khác; không chạy thêm.")
             return
         self._lock = lock  # held for the life of the process
+        from cms.errors import require_migrated_database
+
+        require_migrated_database()
 
         def scheduled() -> None:
             from cms.publishing.build import refresh_expiring
