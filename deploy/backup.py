@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from layerformat.errors import error_text, one_line
+
 FORMAT = 1
 
 
@@ -38,6 +40,13 @@ def _setup_django() -> Any:
 
     django.setup()
     return settings
+
+
+def _require_database() -> None:
+    """Fail before touching anything when the database does not answer (the CLI says so in one line)."""
+    from django.db import connection
+
+    connection.ensure_connection()
 
 
 def _db_kind(settings_dict: dict[str, Any]) -> str:
@@ -102,7 +111,7 @@ def restore_database(source_dir: Path, kind: str) -> None:
 def _run(cmd: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{cmd[0]} thất bại: {result.stderr.strip()[:500]}")
+        raise BackupError(f"{cmd[0]} thất bại: {one_line(result.stderr, 300)}")
 
 
 def _store_info(settings: Any) -> tuple[str, Path | None, Any]:
@@ -117,6 +126,7 @@ def _store_info(settings: Any) -> tuple[str, Path | None, Any]:
 def backup(out: Path) -> dict[str, Any]:
     """Write the archive to `out` (through a temporary file, so a failed backup leaves no half archive)."""
     settings = _setup_django()
+    _require_database()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sotay-backup-") as tmp:
@@ -172,13 +182,20 @@ def _extract(tar: tarfile.TarFile, dest: Path) -> None:
 def restore(archive: Path) -> dict[str, Any]:
     """Bring back the database, media, key and local store from `archive`."""
     settings = _setup_django()
+    if not Path(archive).is_file():
+        raise BackupError(f"không tìm thấy tệp sao lưu {archive}")
     with tempfile.TemporaryDirectory(prefix="sotay-restore-") as tmp:
         work = Path(tmp)
-        with tarfile.open(archive, "r:gz") as tar:
-            _extract(tar, work)
-        info = json.loads((work / "backup.json").read_text(encoding="utf-8"))
+        try:
+            with tarfile.open(archive, "r:gz") as tar:
+                _extract(tar, work)
+            info = json.loads((work / "backup.json").read_text(encoding="utf-8"))
+        except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+            raise BackupError(f"{archive} không phải bản sao lưu của sotay hoặc đã hỏng ({error_text(exc)})") \
+                from exc
         if info.get("format") != FORMAT:
             raise BackupError(f"định dạng sao lưu không hỗ trợ: {info.get('format')}")
+        _require_database()
         restore_database(work / "database", info["database"])
         _swap_dir(work / "media", Path(settings.MEDIA_ROOT))
         if (work / "keys/signing.key").exists():
@@ -220,7 +237,7 @@ def main_backup(argv: list[str]) -> int:
     try:
         info = backup(out)
     except (BackupError, OSError) as exc:
-        sys.stderr.write(f"Sao lưu thất bại: {exc}\n")
+        sys.stderr.write(f"Sao lưu thất bại: {error_text(exc)}\n")
         return 1
     sys.stdout.write(f"Đã sao lưu ({info['database']}, kho {info['store']}) vào {out}\n")
     return 0
@@ -233,7 +250,7 @@ def main_restore(argv: list[str]) -> int:
     try:
         info = restore(args.archive)
     except (BackupError, OSError, tarfile.TarError, KeyError, ValueError) as exc:
-        sys.stderr.write(f"Phục hồi thất bại: {exc}\n")
+        sys.stderr.write(f"Phục hồi thất bại: {error_text(exc)}\n")
         return 1
     sys.stdout.write(f"Đã phục hồi bản sao lưu lúc {info['created']}.\n")
     if info.get("missing_objects"):

@@ -18,6 +18,7 @@ from typing import Any
 from deploy.layout import ManifestError, load_public_key
 from deploy.publish import DEFAULT_GRACE_S, PublishError, publish_site
 from deploy.stores import S3Store, StoreError, get_store
+from layerformat.errors import SotayError, error_text
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +42,48 @@ def default_site_dir() -> Path:
     return var_dir / "site"
 
 
+def configured_store() -> dict[str, Any]:
+    """The store the installation is set up with: `SOTAY_STORE` (JSON) in the environment, else Django's setting."""
+    if os.environ.get("SOTAY_STORE"):
+        try:
+            return json.loads(os.environ["SOTAY_STORE"])
+        except ValueError as exc:
+            raise SotayError(f"biến môi trường SOTAY_STORE không phải JSON hợp lệ: {exc}") from None
+    return _django_setting("SOTAY_STORE") or {}
+
+
+def configured_s3_options() -> dict[str, Any]:
+    """Endpoint and region of the configured S3 store, for commands given only an s3:// URL.
+
+    From the configured store when it is S3, else from SOTAY_STORE_ENDPOINT_URL (the operator's settings
+    file) or boto's AWS_ENDPOINT_URL_S3. An empty endpoint means AWS.
+    """
+    config = configured_store()
+    options = dict(config.get("OPTIONS", {})) if config.get("BACKEND") in ("s3", "deploy.stores.S3Store") else {}
+    endpoint = options.get("endpoint_url")
+    if endpoint is None:
+        endpoint = os.environ.get("SOTAY_STORE_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL_S3"))
+    return {"endpoint_url": (endpoint or "").strip() or None,
+            "region": options.get("region") or os.environ.get("AWS_DEFAULT_REGION") or None}
+
+
 def store_config(args: argparse.Namespace, site_dir: Path) -> dict[str, Any]:
     if args.store == "s3":
-        options = {"bucket": args.bucket, "endpoint_url": args.endpoint_url, "region": args.region,
-                   "prefix": args.prefix}
+        configured = configured_s3_options()
+        options = {"bucket": args.bucket, "endpoint_url": args.endpoint_url or configured["endpoint_url"],
+                   "region": args.region or configured["region"], "prefix": args.prefix}
         return {"BACKEND": "deploy.stores.S3Store", "OPTIONS": {k: v for k, v in options.items() if v}}
     if args.store == "local":
         return {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(args.root or site_dir)}}
-    if os.environ.get("SOTAY_STORE"):
-        return json.loads(os.environ["SOTAY_STORE"])
-    return _django_setting("SOTAY_STORE") or {"BACKEND": "deploy.stores.LocalStore",
-                                               "OPTIONS": {"root": str(site_dir)}}
+    return configured_store() or {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(site_dir)}}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sotay publish", description="Đẩy các lớp đã dựng lên kho lưu trữ.")
     parser.add_argument("--store", choices=["local", "s3"], default=None)
     parser.add_argument("--bucket", help="tên bucket S3")
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL_S3"),
-                        help="địa chỉ máy chủ S3 (MinIO, Ceph, …); bỏ trống với AWS")
+    parser.add_argument("--endpoint-url", default=None,
+                        help="địa chỉ máy chủ S3 (MinIO, Ceph, …); mặc định SOTAY_STORE_ENDPOINT_URL, trống là AWS")
     parser.add_argument("--region", default=None)
     parser.add_argument("--prefix", default="", help="tiền tố khóa trong bucket")
     parser.add_argument("--root", type=Path, default=None, help="thư mục kho khi --store local")
@@ -83,6 +107,10 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("Cần --bucket khi dùng --store s3.\n")
         return 2
     site_dir = args.site_dir or default_site_dir()
+    if not site_dir.is_dir():
+        sys.stderr.write(f"Không đẩy được: không tìm thấy thư mục các lớp đã dựng {site_dir} "
+                         "(chạy `sotay build` hoặc chỉ đúng --site-dir).\n")
+        return 2
     try:
         store = get_store(store_config(args, site_dir))
         if isinstance(store, S3Store):
@@ -98,7 +126,7 @@ def main(argv: list[str]) -> int:
         stats = publish_site(site_dir, store, unit=args.unit, grace_s=args.grace_s, public_key=key,
                              gc_unchanged=args.gc)
     except (PublishError, StoreError, ManifestError, ValueError, OSError) as exc:
-        sys.stderr.write(f"Không đẩy được: {exc}\n")
+        sys.stderr.write(f"Không đẩy được: {error_text(exc)}\n")
         return 1
     if args.json:
         sys.stdout.write(json.dumps(stats.as_dict()) + "\n")

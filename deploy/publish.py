@@ -255,8 +255,10 @@ def publish_site(site_dir: Path, store: Store, unit: str | None = None, *, layer
         for future in futures:
             exc = future.exception()
             if exc is not None:
-                failure = failure or exc
-                log.error("publishing a layer failed: %s", exc)
+                if failure is None:
+                    failure = exc  # raised below, so the command reports it
+                else:
+                    log.error("publishing another layer failed too: %s", exc)
             else:
                 total = total + future.result()
     if failure is not None:

@@ -184,24 +184,31 @@ class S3Store:
                 ExtraArgs={"ContentType": content_type, "CacheControl": cache_control},
             )
         except S3UploadFailedError as exc:
-            raise StoreError(f"upload of {key} failed: {exc}") from exc
+            raise StoreError(f"tải {key} lên kho thất bại: {self.error_text(exc)}") from exc
 
     def get(self, key: str) -> bytes | None:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                 return None
-            raise StoreError(f"GET {key}: {exc}") from exc
+            raise StoreError(f"đọc {key}: {self.error_text(exc)}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(self.error_text(exc)) from exc
         return response["Body"].read()
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
-            for item in page.get("Contents", []):
-                yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"])
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+                for item in page.get("Contents", []):
+                    yield StoredObject(item["Key"][len(self.prefix):], item["Size"], item["LastModified"])
+        except (ClientError, BotoCoreError) as exc:
+            raise StoreError(self.error_text(exc)) from exc
 
     def delete(self, keys: Iterable[str]) -> int:
         keys = [self._key(k) for k in keys]
@@ -281,7 +288,38 @@ class S3Store:
         try:
             return getattr(self.client, operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
-            raise StoreError(f"{operation} {kwargs.get('Key', '')}: {exc}") from exc
+            raise StoreError(f"{self.error_text(exc)} ({operation} {kwargs.get('Key', '')})".replace(" )", ")")) \
+                from exc
+
+    def error_text(self, exc: BaseException) -> str:
+        """What went wrong talking to the bucket, in Vietnamese, with what to check."""
+        from botocore.exceptions import ClientError, NoCredentialsError, PartialCredentialsError
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+
+        where = self.endpoint_url or "AWS"
+        for cause in _causes(exc):
+            if isinstance(cause, BotoConnectionError):
+                return (f"không kết nối được kho S3 tại {where}: kiểm tra địa chỉ (--endpoint-url, "
+                        "SOTAY_STORE_ENDPOINT_URL) và mạng")
+            if isinstance(cause, NoCredentialsError | PartialCredentialsError):
+                return "thiếu thông tin đăng nhập kho S3: đặt AWS_ACCESS_KEY_ID và AWS_SECRET_ACCESS_KEY"
+            if isinstance(cause, ClientError):
+                error = cause.response.get("Error", {})
+                code = error.get("Code", "")
+                if code in {"NoSuchBucket", "404"}:
+                    return f"kho S3 tại {where} không có bucket {self.bucket}"
+                if code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}:
+                    return f"kho S3 tại {where} từ chối truy cập bucket {self.bucket} ({code}): kiểm tra khóa và quyền"
+                return f"kho S3 tại {where} trả lỗi {code}: {error.get('Message', '')}".rstrip(": ")
+        return f"lỗi khi làm việc với kho S3 tại {where}: {' '.join(str(exc).split())}"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
 
 
 BACKENDS = {"local": "deploy.stores.LocalStore", "s3": "deploy.stores.S3Store"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from deploy import layout
 from deploy.layout import Manifest, ManifestError
-from deploy.stores import S3Store, Store
+from deploy.stores import S3Store, Store, StoreError
+from layerformat.errors import error_text
 from layerformat.model import LayerId
 from layerformat.verify import DirSource, Problem, SeenVersions, verify_source
 
@@ -110,24 +110,34 @@ def main(argv: list[str]) -> int:
     parser.add_argument("url", help="s3://bucket/u/<đơn vị>/<all|committee>")
     parser.add_argument("--public-key", "--key", dest="public_key", default=None,
                         help="tệp khóa công khai Ed25519; mặc định <thư mục site>/keys/signing.pub")
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL_S3"))
+    parser.add_argument("--endpoint-url", default=None,
+                        help="địa chỉ máy chủ S3; mặc định theo cấu hình kho (SOTAY_STORE_ENDPOINT_URL), trống là AWS")
     parser.add_argument("--region", default=None)
     parser.add_argument("--min-version", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="lưu bản sao của lớp vào thư mục này")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if args.public_key is None:
-        from deploy.cli import default_site_dir
+    from deploy.cli import configured_s3_options, default_site_dir
 
+    if args.public_key is None:
         args.public_key = default_site_dir() / "keys" / "signing.pub"
     try:
-        key = layout.load_public_key(Path(args.public_key))
         parse_s3_url(args.url)
-    except (OSError, ValueError) as exc:
-        sys.stderr.write(f"{exc}\n")
+        key = layout.load_public_key(Path(args.public_key))
+    except FileNotFoundError:
+        sys.stderr.write(f"Không tìm thấy khóa công khai {args.public_key}: dùng --public-key TỆP.\n")
         return 2
-    problems = verify_s3(args.url, key, endpoint_url=args.endpoint_url, region=args.region,
-                         min_version=args.min_version, out_dir=args.out)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"Không kiểm tra được: {error_text(exc)}\n")
+        return 2
+    configured = configured_s3_options()
+    try:
+        problems = verify_s3(args.url, key, endpoint_url=args.endpoint_url or configured["endpoint_url"],
+                             region=args.region or configured["region"], min_version=args.min_version,
+                             out_dir=args.out)
+    except StoreError as exc:
+        sys.stderr.write(f"Không kiểm tra được: {exc}\n")
+        return 1
     if args.json:
         out = {"ok": not problems, "layers": [parse_s3_url(args.url)[2]],
                "problems": [{**asdict(p), "message": p.message} for p in problems]}

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from layerformat.errors import error_text
 from layerformat.fsutil import write_atomic
 from layerformat.manifest import (
     ManifestError,
@@ -303,8 +304,14 @@ def main(argv: list[str]) -> int:
     try:
         layers, site = _open(args.path)
         key = _find_key(args, site)
-    except (LookupError, OSError, ValueError) as exc:
-        sys.stderr.write(f"{exc}\n")
+    except FileNotFoundError as exc:
+        sys.stderr.write(f"Không tìm thấy {exc.filename}: kiểm tra đường dẫn lớp và --public-key.\n")
+        return 2
+    except LookupError as exc:
+        sys.stderr.write(f"{exc}.\n")
+        return 2
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"Không kiểm tra được: {error_text(exc)}\n")
         return 2
     if key is None:
         sys.stderr.write("Không tìm thấy khóa công khai: dùng --public-key TỆP\n")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from cms.org.models import Role
-from cms.org.selectors import member_of
+from cms.org.selectors import may_still_read, member_of
 
 from .selectors import is_committee, oversight_unit
 
@@ -18,7 +18,7 @@ class IsActiveMember(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         member = member_of(request.user)
-        return bool(member and member.is_active_member and request.user.is_active)
+        return may_still_read(member)
 
 
 class IsCommitteeMember(BasePermission):

@@ -19,8 +19,8 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms.org.models import ACTIVE_STATUSES, Level, Member, Role, UnitPage
-from cms.org.selectors import can_read_layer, member_of
+from cms.org.models import Level, Member, Role, UnitPage
+from cms.org.selectors import active_members, can_read_layer, member_of
 from layerformat.model import COMMITTEE
 
 from .models import Event, ReadFact
@@ -63,9 +63,9 @@ def audience_roles(tier: str) -> tuple[str, ...]:
 
 def party_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
     """Active party members of `unit`'s subtree in `roles`, the system administrator left out."""
-    return Member.objects.filter(
-        unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES, role__in=roles,
-    ).exclude(user__is_superuser=True)
+    return active_members(Member.objects.filter(unit__path__startswith=unit.path, role__in=roles)).exclude(
+        user__is_superuser=True
+    )
 
 
 def eligible_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:

@@ -13,7 +13,7 @@ from django.db.models import F, Q, QuerySet
 from wagtail.models import Page
 
 from cms.org.models import COMMITTEE_ROLES, Member, UnitPage
-from cms.org.selectors import can_read_layer, layers_for, member_of, unit_chain
+from cms.org.selectors import can_read_layer, layers_for, may_still_read, member_of, unit_chain
 from layerformat.model import LayerId
 
 from .models import Event, Feedback, ReadFact, SavedItem
@@ -25,7 +25,7 @@ STEP = Page.steplen
 
 def is_committee(member: Member | None) -> bool:
     """An active member who sits on their unit's committee (secretaries included)."""
-    return bool(member and member.is_active_member and member.user.is_active and member.role in COMMITTEE_ROLES)
+    return may_still_read(member) and member.role in COMMITTEE_ROLES
 
 
 def oversight_unit(user) -> UnitPage | None:
@@ -159,7 +159,7 @@ def saved_items(member: Member) -> list[dict]:
 def feedback_visible_to(member: Member | None) -> QuerySet:
     """The member's own feedback; for a committee member also what is addressed to their unit's committee and
     what that committee escalated further up (read-only to them)."""
-    if member is None or not member.is_active_member or not member.user.is_active:
+    if not may_still_read(member):
         return Feedback.objects.none()
     condition = Q(member=member)
     if is_committee(member):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.org.models import Member
-from cms.org.selectors import can_read_layer
+from cms.org.selectors import can_read_layer, may_still_read
 
 from .models import Feedback, FeedbackKind, FeedbackReply, FeedbackStatus, ReadFact, Receipt, SavedItem
 from .selectors import is_committee, page_layers, readable_page
@@ -113,17 +113,13 @@ def record_receipts(*, member: Member, events: list[ReceiptEvent]) -> ReceiptRes
 PAGE_KINDS = {FeedbackKind.COMMENT, FeedbackKind.OPINION, FeedbackKind.REFLECTION}
 
 
-def _active(member: Member | None) -> bool:
-    return bool(member and member.is_active_member and member.user.is_active)
-
-
 def send_feedback(*, member: Member, kind: str, body: str, page_id: int | None = None,
                   client_id: uuid.UUID | None = None) -> tuple[Feedback, bool]:
     """Address feedback to the committee of the member's unit; returns (feedback, created).
 
     Sending again with the same `client_id` (an offline retry) returns the first one.
     """
-    if not _active(member):
+    if not may_still_read(member):
         raise Forbidden(_("Tài khoản không còn quyền gửi góp ý."))
     if client_id is not None:
         previous = Feedback.objects.filter(client_id=client_id).first()
@@ -166,7 +162,7 @@ def reply_to_feedback(*, feedback: Feedback, author: Member, body: str) -> Feedb
     """The addressed committee answers, or the sender adds to their own thread."""
     if author.pk != feedback.member_id:
         _check_committee(feedback, author)
-    elif not _active(author):
+    elif not may_still_read(author):
         raise Forbidden(_("Tài khoản không còn quyền gửi góp ý."))
     if feedback.status == FeedbackStatus.CLOSED:
         raise ServiceError(_("Góp ý này đã đóng."))

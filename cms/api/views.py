@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.org.models import Member
-from cms.org.selectors import can_read, member_of
+from cms.org.selectors import can_read, may_still_read, member_of
 from cms.org.services import ResetCodeError, issue_reset_code, redeem_reset_code
 
 from . import serializers as s
@@ -107,7 +107,7 @@ class LoginView(_FailureThrottled):
         data = _validated(s.LoginSerializer, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
         member = member_of(user)
-        if user is None or member is None or not member.is_active_member:
+        if not may_still_read(member):
             self.record_failure()
             return Response({"detail": _("Tên đăng nhập hoặc mật khẩu không đúng.")}, status=400)
         login(request, user)
@@ -172,7 +172,7 @@ class ResetCodeView(ApiView):
             .filter(user__username=data["username"], unit_id=secretary.unit_id)
             .first()
         )
-        if target is None or not target.is_active_member:
+        if not may_still_read(target):
             raise NotFound(_("Không tìm thấy đảng viên này trong đơn vị của bạn."))
         code = issue_reset_code(member=target, issued_by=request.user)
         expires = target.reset_codes.order_by("-created_at").values_list("expires_at", flat=True).first()

@@ -15,13 +15,14 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .models import Member, Role, UnitPage
 from .phones import normalize_phone
+from .selectors import may_still_read
 from .services import create_member, issue_reset_code
 
 
 def managed_unit(user) -> UnitPage | None:
     """The unit whose members this user manages: their own, if they are its secretary (superusers: everything)."""
     member = getattr(user, "member", None) if user.is_authenticated else None
-    if member is not None and member.role == Role.SECRETARY and member.is_active_member:
+    if member is not None and member.role == Role.SECRETARY and may_still_read(member):
         return member.unit
     return None
 

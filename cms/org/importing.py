@@ -71,22 +71,50 @@ class ImportFailed(Exception):
         super().__init__("\n".join(map(str, errors)))
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or of the CSV file, as strings."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+class UnreadableFile(ImportFailed):
+    """The file is not a spreadsheet or CSV table at all; nothing was imported."""
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__([RowError(1, reason)])
+
+    def __str__(self) -> str:
+        return f"Không đọc được tệp {self.path}: {self.reason}"
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """All rows of the first sheet (XLSX) or of the CSV file, as strings; UnreadableFile if it is neither."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from zipfile import BadZipFile
+
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+            return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        except (BadZipFile, InvalidFileException, KeyError, IndexError) as exc:
+            raise UnreadableFile(path, "không phải bảng tính XLSX hợp lệ (hãy lưu lại bằng Excel hoặc LibreOffice "
+                                       "dưới dạng .xlsx, hoặc xuất ra CSV)") from exc
     raw = path.read_bytes()
+    if b"\x00" in raw:  # text has no NUL bytes: this is some other kind of file
+        raise UnreadableFile(path, "không phải bảng CSV (các cột cách nhau bằng dấu phẩy, chấm phẩy hoặc tab)")
     for encoding in ("utf-8-sig", "cp1258", "latin-1"):
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:  # one column, or nothing that looks like a separator: read it as plain CSV
+        dialect = csv.excel
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise UnreadableFile(path, "không phải bảng CSV (các cột cách nhau bằng dấu phẩy, chấm phẩy "
+                                   "hoặc tab)") from exc
 
 
 def parse(rows: list[list[str]]) -> tuple[list[dict], list[RowError]]:

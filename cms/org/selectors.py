@@ -6,7 +6,7 @@ and their status is active.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from layerformat.model import LayerId
@@ -23,6 +23,20 @@ def member_of(user) -> Member | None:
         return None
 
 
+def may_still_read(member: Member | None) -> bool:
+    """Whether this member may still read: a status that keeps membership and a login that is still active.
+
+    The one definition of "still a reader"; `active_members` is the same test for many members at once.
+    """
+    return member is not None and member.is_active_member and member.user.is_active
+
+
+def active_members(members: QuerySet[Member] | None = None) -> QuerySet[Member]:
+    """The members (of `members`, default all) who may still read, as `may_still_read` decides for one."""
+    members = Member.objects.all() if members is None else members
+    return members.filter(status__in=ACTIVE_STATUSES, user__is_active=True)
+
+
 def unit_chain(member: Member) -> list[UnitPage]:
     """The member's units from the province down to their own."""
     return member.unit.ancestor_units(inclusive=True)
@@ -30,14 +44,14 @@ def unit_chain(member: Member) -> list[UnitPage]:
 
 def layers_for(member: Member | None) -> list[LayerId]:
     """Every layer the member may read, province first."""
-    if member is None or not member.is_active_member or not member.user.is_active:
+    if not may_still_read(member):
         return []
     chain = member.unit.code_path.split("/")
     return [LayerId.for_unit_path("/".join(chain[: i + 1]), tier) for i in range(len(chain)) for tier in member.tiers]
 
 
 def can_read_layer(member: Member | None, layer: LayerId) -> bool:
-    if member is None or not member.is_active_member or not member.user.is_active:
+    if not may_still_read(member):
         return False
     chain = member.unit.code_path.split("/")
     return layer.tier in member.tiers and list(layer.unit_path) == chain[: len(layer.unit_path)]
@@ -73,7 +87,4 @@ def eligible_members(members=None, day=None):
     Provinces count members exempt from meetings and members without a smartphone apart, so rates divide by
     these members only (and reports say so).
     """
-    members = Member.objects.all() if members is None else members
-    return members.filter(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False).exclude(
-        exempt_q(day)
-    )
+    return active_members(members).filter(no_smartphone=False).exclude(exempt_q(day))

@@ -18,6 +18,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from .events import board_ready
 from .models import Member, ResetCode, Role, Status, UnitPage, check_level_under
+from .selectors import may_still_read
 
 logger = logging.getLogger("sotay.org")
 
@@ -145,7 +146,7 @@ def redeem_reset_code(*, username: str, code: str, new_password: str) -> Member:
         else []
     )
     match = next((c for c in candidates if check_password(code, c.code_hash)), None)
-    if member is None or match is None or not member.is_active_member:
+    if member is None or match is None or not may_still_read(member):
         raise ResetCodeError(_("Mã đặt lại không đúng hoặc đã hết hạn. Hãy xin bí thư chi bộ cấp mã mới."))
     validate_password(new_password, member.user)
     match.used_at = timezone.now()

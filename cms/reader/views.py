@@ -19,7 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from cms.org.selectors import member_of
+from cms.org.selectors import may_still_read, member_of
 
 from . import assets
 
@@ -41,7 +41,7 @@ class MemberLoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         member = member_of(user)
-        if member is None or not member.is_active_member:
+        if not may_still_read(member):
             raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
 
 
@@ -86,7 +86,7 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
             return redirect_to_login(request.get_full_path(), "/dang-nhap/?het-phien=1")
         return redirect_to_login(request.get_full_path())
     member = member_of(request.user)
-    if member is None or not member.is_active_member:
+    if not may_still_read(member):
         logout(request)
         return redirect("/dang-nhap/?het-phien=1")
     from cms.api.selectors import profile

@@ -262,3 +262,47 @@ def test_an_empty_endpoint_means_aws():
     assert store.endpoint_url is None
     assert store.client.meta.endpoint_url.startswith("https://s3.")
     assert store.client.meta.endpoint_url.endswith("amazonaws.com")
+
+
+def _sotay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SOTAY_", "DJANGO_", "AWS_ENDPOINT"))}
+    return subprocess.run([str(Path(sys.executable).with_name("sotay")), *args], env={**base, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("configured", ["endpoint variable", "store setting"])
+def test_verify_and_publish_take_the_configured_endpoint(s3_store, s3_endpoint, make_layer, public_key, tmp_path,
+                                                        configured):
+    """Without --endpoint-url, `sotay verify s3://…` and `sotay publish --store s3` use the installation's
+    endpoint (SOTAY_STORE_ENDPOINT_URL, or the SOTAY_STORE options) — AWS only when that is empty."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    key_file = tmp_path / "signing.pub"
+    key_file.write_bytes(base64.b64encode(public_key.public_bytes(serialization.Encoding.Raw,
+                                                                  serialization.PublicFormat.Raw)))
+    site = make_layer().parents[3]
+    if configured == "endpoint variable":
+        env = {"SOTAY_STORE_ENDPOINT_URL": s3_endpoint}
+    else:
+        env = {"SOTAY_STORE": json.dumps({"BACKEND": "deploy.stores.S3Store",
+                                          "OPTIONS": {"bucket": s3_store.bucket, "endpoint_url": s3_endpoint}})}
+
+    published = _sotay(env, "publish", "--store", "s3", "--bucket", s3_store.bucket, "--site-dir", str(site))
+    assert published.returncode == 0, published.stderr
+    verified = _sotay(env, "verify", f"s3://{s3_store.bucket}/{LAYER}", "--public-key", str(key_file))
+    assert verified.returncode == 0, verified.stderr + verified.stdout
+    assert "Hợp lệ." in verified.stdout
+
+
+def test_an_empty_configured_endpoint_means_aws(monkeypatch):
+    from deploy.cli import configured_s3_options
+
+    for name in ("SOTAY_STORE", "AWS_ENDPOINT_URL_S3", "DJANGO_SETTINGS_MODULE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOTAY_STORE_ENDPOINT_URL", "")
+    assert configured_s3_options()["endpoint_url"] is None
+    monkeypatch.setenv("SOTAY_STORE", json.dumps({"BACKEND": "deploy.stores.S3Store",
+                                                  "OPTIONS": {"bucket": "b", "endpoint_url": "http://s3.tinh.vn"}}))
+    assert configured_s3_options()["endpoint_url"] == "http://s3.tinh.vn"

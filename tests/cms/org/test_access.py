@@ -2,8 +2,8 @@
 
 import pytest
 
-from cms.org.models import Status
-from cms.org.selectors import can_read, layers_for
+from cms.org.models import Member, Status
+from cms.org.selectors import active_members, can_read, layers_for, may_still_read
 from cms.org.services import set_status
 
 
@@ -49,3 +49,21 @@ def test_ending_statuses_end_access_at_once_including_open_sessions(tree, login,
 def test_probationary_members_keep_access(tree):
     set_status(member=tree["dv.x1"], status=Status.PROBATIONARY)
     assert len(layers_for(tree["dv.x1"])) == 4
+
+
+@pytest.mark.parametrize("status", [Status.DECEASED, Status.STRUCK_OFF, Status.EXPELLED])
+def test_one_rule_says_who_may_still_read_for_one_member_and_for_many(tree, status):
+    set_status(member=tree["dv.x1"], status=status)
+    set_status(member=tree["dv2.x1"], status=Status.PROBATIONARY)
+    locked = tree["cuv.x1"].user
+    locked.is_active = False  # an administrator switched the login off in the user admin
+    locked.save(update_fields=["is_active"])
+
+    still_reading = set(active_members().values_list("user__username", flat=True))
+    for member in Member.objects.select_related("user"):
+        assert may_still_read(member) is (member.user.username in still_reading), member.user.username
+    assert "dv2.x1" in still_reading
+    assert not {"dv.x1", "cuv.x1"} & still_reading
+    assert not may_still_read(None)
+    in_cell = active_members(Member.objects.filter(unit=tree["x1"]))
+    assert sorted(in_cell.values_list("user__username", flat=True)) == ["bt.x1", "dv2.x1"]

@@ -63,6 +63,15 @@ def test_xlsx_files_import_too(tree, tmp_path):
 
 def test_the_command_reports_rows_in_vietnamese_and_fails(tree, tmp_path, capsys):
     path = write(tmp_path, "moi3,An,khongco,,,,\n")
+    with pytest.raises(CommandError) as failure:
+        call_command("import_members", str(path))
+    assert str(failure.value) == ("Dòng 2: không có đơn vị mã “khongco”. Chưa nhập đảng viên nào; "
+                                  "sửa dòng này rồi nhập lại.")
+
+
+def test_the_command_lists_every_bad_row_then_fails(tree, tmp_path, capsys):
+    path = write(tmp_path, "moi3,An,khongco,,,,\nmoi4,Ba,khongco2,,,,\n")
     with pytest.raises(CommandError, match="chưa nhập đảng viên nào"):
         call_command("import_members", str(path))
-    assert "Dòng 2: không có đơn vị mã “khongco”." in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Dòng 2: không có đơn vị mã “khongco”." in err and "Dòng 3: không có đơn vị mã “khongco2”." in err

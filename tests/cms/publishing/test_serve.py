@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import signal
 import subprocess
@@ -73,9 +74,26 @@ def test_serve_leaves_no_process_behind(migrated, tmp_path, signum):
             proc.kill()
 
 
+def _wait_for_worker_lock(var_dir: Path, timeout: float = 90) -> None:
+    """Serve answers before its worker has set up Django; the worker holds the lock only from then on."""
+    lock = var_dir / "worker.lock"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lock.exists():
+            with lock.open("a") as probe:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return
+                fcntl.flock(probe, fcntl.LOCK_UN)
+        time.sleep(0.2)
+    raise AssertionError("serve's worker never took the installation's worker lock")
+
+
 def test_a_second_worker_on_the_same_installation_does_not_start(migrated, tmp_path):
     proc, children = _start(migrated, tmp_path)
     try:
+        _wait_for_worker_lock(tmp_path / "var")
         second = subprocess.run([sys.executable, "-m", "cms.cli", "worker"], cwd=ROOT,
                                 env=server_env(tmp_path / "var"), capture_output=True, text=True, timeout=60)
         assert second.returncode == 0

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.org.importing import ImportFailed, import_members
+from cms.org.importing import ImportFailed, UnreadableFile, import_members
 
 
 class Command(BaseCommand):
@@ -16,7 +16,11 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {file}.")
         try:
             result = import_members(file)
+        except UnreadableFile as failure:
+            raise CommandError(f"{failure}; chưa nhập đảng viên nào.") from None
         except ImportFailed as failure:
+            if len(failure.errors) == 1:
+                raise CommandError(f"{failure.errors[0]} Chưa nhập đảng viên nào; sửa dòng này rồi nhập lại.") from None
             for error in failure.errors:
                 self.stderr.write(str(error))
             raise CommandError(

@@ -22,6 +22,8 @@ class Command(BaseCommand):
                 "Không nạp tỉnh mẫu trên máy chủ thật: tài khoản mẫu có mật khẩu ai cũng biết. "
                 "Hãy tạo cây đơn vị và tài khoản theo docs/deploy.md."
             )
+        if dir is not None and not dir.is_dir():
+            raise CommandError(f"không tìm thấy thư mục nội dung {dir}")
         stats = load_province(dir)
         self.stdout.write(
             f"Đã nạp: {stats.units} đơn vị, {stats.accounts} tài khoản, {stats.members} đảng viên, "

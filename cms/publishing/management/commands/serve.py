@@ -5,11 +5,12 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -40,6 +41,18 @@ def stop_worker(worker: subprocess.Popen, timeout: float = 10) -> None:
         worker.wait(timeout=timeout)
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Say so before starting anything when another program already listens on the port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"không mở được cổng {host}:{port} ({exc.strerror}): chọn cổng khác bằng --port"
+            ) from None
+
+
 class Command(BaseCommand):
     help = "Chạy trang quản trị, API và trang đọc tại http://127.0.0.1:PORT, kèm hàng đợi dựng lớp."
 
@@ -49,6 +62,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args, port: int, host: str, no_worker: bool = False, **options) -> None:
+        from cms.errors import require_migrated_database
+
+        require_migrated_database()
+        _require_free_port(host, port)
         worker = None
         previous = {signum: signal.signal(signum, _exit_on_signal) for signum in STOP_SIGNALS}
         try:

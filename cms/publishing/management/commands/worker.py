@@ -28,6 +28,9 @@ class Command(BaseCommand):
             self.stderr.write("Hàng đợi dựng lớp đã chạy ở một tiến trình khác; không chạy thêm.")
             return
         self._lock = lock  # held for the life of the process
+        from cms.errors import require_migrated_database
+
+        require_migrated_database()
 
         def scheduled() -> None:
             from cms.publishing.build import refresh_expiring
