@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from cms.org.importing import ImportFailed, apply_plan, import_members, plan_sync, preview, read_path
 from cms.org.models import Member
 
+pytestmark = pytest.mark.postgres
 HEADER = ("Số thẻ đảng viên,Tên đăng nhập,Họ và tên,Mã đơn vị,Chức vụ,Tình trạng,Điện thoại,Năm sinh,"
           "Ngày vào Đảng,Ngày chính thức,Miễn sinh hoạt từ,Miễn sinh hoạt đến,Lý do miễn,"
           "Không có điện thoại thông minh")

@@ -1,9 +1,11 @@
 """The admin's "Nhập đảng viên": upload, see the difference, confirm; a secretary only within their subtree."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms.org.models import Member
 
+pytestmark = pytest.mark.postgres
 HEADER = "Số thẻ đảng viên,Họ và tên,Mã đơn vị,Chức vụ,Tình trạng,Điện thoại"
 URL = "/admin/member-import/"
 
