@@ -16,6 +16,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from wagtail.log_actions import LogContext
 
 from layerformat.text import fold
 
@@ -253,12 +254,16 @@ def generate_username(full_name: str, taken: set[str]) -> str:
 
 @transaction.atomic
 def apply_plan(plan: Plan, *, by=None) -> SyncResult:
-    """Write the plan: new members created, changed fields set; leaving members are left as they are."""
+    """Write the plan: new members created, changed fields set; leaving members are left as they are.
+
+    Every save runs inside Wagtail's log context of `by`, so the audit log names who synced.
+    """
     units = {u.code: u for u in UnitPage.objects.filter(code__in=plan.units)}
-    for new in plan.new:
-        _create(new, units)
-    for changed in plan.changed:
-        _update(changed, units)
+    with LogContext(user=by):
+        for new in plan.new:
+            _create(new, units)
+        for changed in plan.changed:
+            _update(changed, units)
     logger.info("member sync by %s: %d new, %d changed, %d leaving (kept)", getattr(by, "username", None),
                 len(plan.new), len(plan.changed), len(plan.leaving))
     return SyncResult(created=len(plan.new), updated=len(plan.changed), leaving=len(plan.leaving))
@@ -305,8 +310,8 @@ def _update(changed: ChangedMember, units: dict[str, UnitPage]) -> None:
 def change_role(*, member: Member, role: str) -> None:
     """The one place the sync changes a role (or moves a member, which changes the groups a role brings).
 
-    Groups and the audit log follow roles in the organisation's role service: when `services.set_role` exists,
-    this is the call to switch to it.
+    Groups and the audit log follow from the member's save; should roles get a service of their own (a
+    `set_role(member=, role=, changed_by=)`), this is the one call to switch to it.
     """
     if member.role != role:
         member.role = role
