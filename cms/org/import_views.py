@@ -15,10 +15,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.menu import MenuItem
 
 from .admin_views import managed_unit
 from .importing import ImportFailed, Plan, UnreadableFile, apply_plan, preview, read_table
@@ -108,3 +109,19 @@ def _plan(data: bytes, filename: str, scope: UnitPage | None) -> tuple[Plan | No
 
 def _page(request, scope, **context) -> TemplateResponse:
     return TemplateResponse(request, TEMPLATE, {"scope": scope, **context})
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_import(request.user)
+
+
+def menu_item() -> MenuItem:
+    return ImportMenuItem(_("Nhập đảng viên"), reverse("org_member_import"), icon_name="upload", order=310)
+
+
+def admin_urls() -> list:
+    return [
+        path("member-import/", member_import_view, name="org_member_import"),
+        path("member-import/confirm/", member_import_confirm, name="org_member_import_confirm"),
+    ]

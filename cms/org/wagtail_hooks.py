@@ -1,7 +1,6 @@
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from .admin_views import MemberPermissionPolicy, MemberViewSet, reset_code_view
@@ -16,6 +15,20 @@ def register_member_viewset():
 
 
 @hooks.register("register_admin_urls")
+def register_member_import_urls():
+    from .import_views import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_member_import_menu_item():
+    from .import_views import menu_item
+
+    return menu_item()
+
+
+@hooks.register("register_admin_urls")
 def register_reset_code_url():
     return [path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code")]
 
@@ -26,25 +39,3 @@ def reset_link(self) -> str:
 
 reset_link.short_description = "Mật khẩu"
 Member.reset_link = reset_link
-
-
-@hooks.register("register_admin_urls")
-def register_member_import_urls():
-    from .import_views import member_import_confirm, member_import_view
-
-    return [
-        path("member-import/", member_import_view, name="org_member_import"),
-        path("member-import/confirm/", member_import_confirm, name="org_member_import_confirm"),
-    ]
-
-
-class MemberImportMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        from .import_views import can_import
-
-        return can_import(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_member_import_menu_item():
-    return MemberImportMenuItem("Nhập đảng viên", reverse("org_member_import"), icon_name="upload", order=310)
