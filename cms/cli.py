@@ -27,7 +27,7 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   serve [--port N]          chạy trang quản trị, API và trang đọc
   build [--unit MÃ]         dựng và ký các lớp nội dung
   verify ĐƯỜNG_DẪN          kiểm tra chữ ký một lớp (thư mục hoặc s3://…)
-  import-members TỆP        đồng bộ đảng viên từ CSV/XLSX (--dry-run: chỉ xem)
+  import-members TỆP        nhập đảng viên từ CSV/XLSX
   load-demo                 nạp tỉnh mẫu từ content/demo
   speech normalize|say      chuẩn hóa văn bản, đọc thử một câu
   publish                   đẩy các lớp lên kho (thư mục hoặc S3)
