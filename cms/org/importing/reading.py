@@ -8,6 +8,7 @@ admin. XLSX cells arrive typed: dates become `YYYY-MM-DD`, whole numbers lose Ex
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -26,6 +27,7 @@ class UnreadableFile(Exception):
     """The file is neither a CSV in a known encoding nor an XLSX workbook."""
 
 
+@functools.lru_cache(maxsize=4096)  # a province's export repeats a few roles and statuses 100,000 times
 def fold_header(text: str) -> str:
     """A header as a lookup key: tone marks, case, punctuation and extra spaces dropped ("Số thẻ (*)" → "so the")."""
     return " ".join(_NOT_WORD.sub(" ", fold(unicodedata.normalize("NFC", str(text)))).split())
