@@ -15,6 +15,20 @@ def register_member_viewset():
 
 
 @hooks.register("register_admin_urls")
+def register_member_import_urls():
+    from .import_views import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_member_import_menu_item():
+    from .import_views import menu_item
+
+    return menu_item()
+
+
+@hooks.register("register_admin_urls")
 def register_reset_code_url():
     return [path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code")]
 

@@ -99,15 +99,15 @@ def load_accounts(root: Path, units: dict[str, UnitPage], stats: LoadStats) -> N
 
 
 def load_members(root: Path, stats: LoadStats) -> None:
-    from cms.org.importing import import_members, parse, read_rows
+    """The member registry's export, synced by card number: a second load finds nothing to change."""
+    from cms.org.importing import apply_plan, preview, read_path
 
     path = root / "members.csv"
     if not path.exists():
         return
-    records, errors = parse(read_rows(path))
-    if errors and all("đã có trong hệ thống" in e.reason for e in errors):
-        return  # already loaded
-    stats.members += import_members(path).created
+    plan = preview(read_path(path))
+    if plan.has_changes:
+        stats.members += apply_plan(plan).created
 
 
 def load_articles(root: Path, units: dict[str, UnitPage], stats: LoadStats, progress: Callable | None) -> None:

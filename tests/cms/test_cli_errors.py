@@ -89,7 +89,7 @@ def test_import_members_of_a_directory(env, tmp_path):
 def test_import_members_of_a_file_that_is_not_a_spreadsheet(env, tmp_path):
     fake = tmp_path / "dang-vien.xlsx"
     fake.write_text("Tên đăng nhập,Họ và tên\n", encoding="utf-8")
-    assert_one_line(sotay(env, "import-members", str(fake)), "không phải bảng tính XLSX", "chưa nhập")
+    assert_one_line(sotay(env, "import-members", str(fake)), "Không đọc được tệp Excel (XLSX)")
 
 
 def test_import_members_of_a_file_that_is_not_csv(env, tmp_path):
@@ -101,7 +101,7 @@ def test_import_members_of_a_file_that_is_not_csv(env, tmp_path):
 def test_import_members_with_missing_columns(env, tmp_path):
     table = tmp_path / "dang-vien.csv"
     table.write_text("Họ và tên\nNguyễn Văn An\n", encoding="utf-8")
-    assert_one_line(sotay(env, "import-members", str(table)), "Thiếu cột", "Chưa nhập đảng viên nào")
+    assert_one_line(sotay(env, "import-members", str(table)), "thiếu cột", "Chưa thay đổi đảng viên nào")
 
 
 def test_load_demo_from_a_missing_directory(env, tmp_path):

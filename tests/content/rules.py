@@ -18,7 +18,12 @@ KINDS = ("news", "resolution", "study", "meeting")
 UNIT_HEADER = ["code", "parent_code", "level", "name"]
 ACCOUNT_HEADER = ["username", "password", "full_name", "unit_code", "role", "editor"]
 MEMBER_HEADER = ["Tên đăng nhập", "Họ và tên", "Mã đơn vị", "Vai trò", "Tình trạng", "Điện thoại", "Năm sinh"]
-MEMBER_ROLES = {"đảng viên", "cấp ủy viên", "bí thư"}
+# The member registry's export, as the demo has it: keyed by card number, with the member record.
+MEMBER_RECORD_HEADER = ["Số thẻ đảng viên", *MEMBER_HEADER, "Ngày vào Đảng", "Ngày chính thức", "Miễn sinh hoạt từ",
+                        "Miễn sinh hoạt đến", "Lý do miễn", "Không có điện thoại thông minh"]
+MEMBER_ROLES = {"đảng viên", "cấp ủy viên", "chi ủy viên", "phó bí thư", "bí thư"}
+EXEMPT_REASONS = {"đi làm ăn xa", "tuổi cao sức yếu", "ốm đau"}
+CARD = re.compile(r"^\d{8}$")
 MEMBER_STATUSES = {"chính thức", "dự bị", "từ trần", "xóa tên"}
 ACTIVE_STATUSES = {"chính thức", "dự bị"}
 KIND_KEYS = {
@@ -103,8 +108,9 @@ def account_problems(header: list[str], rows: list[dict[str, str]], levels: dict
 def member_problems(header: list[str], rows: list[dict[str, str]], levels: dict[str, str],
                     taken: set[str]) -> list[str]:
     """`taken` holds usernames already used (accounts.csv): an import must not collide with them."""
-    problems = [] if header == MEMBER_HEADER else [f"members.csv header is {header}"]
+    problems = [] if header in (MEMBER_HEADER, MEMBER_RECORD_HEADER) else [f"members.csv header is {header}"]
     seen: set[str] = set()
+    cards: set[str] = set()
     for number, row in enumerate(rows, start=2):
         username = row["Tên đăng nhập"]
         where = f"members.csv:{number}"
@@ -125,6 +131,38 @@ def member_problems(header: list[str], rows: list[dict[str, str]], levels: dict[
             problems.append(f"{where}: bad phone {row['Điện thoại']!r}")
         if not row["Năm sinh"].isdigit() or not 1935 <= int(row["Năm sinh"]) <= 2002:
             problems.append(f"{where}: bad birth year {row['Năm sinh']!r}")
+        if header == MEMBER_RECORD_HEADER:
+            problems += _record_problems(where, row, cards)
+    return problems
+
+
+def _dmy(text: str) -> date | None:
+    return datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+
+def _record_problems(where: str, row: dict[str, str], cards: set[str]) -> list[str]:
+    """Card number, dates (dd/mm/yyyy) that follow one another, exemption with a reason and a period, smartphone."""
+    problems = []
+    card = row["Số thẻ đảng viên"]
+    if not CARD.match(card) or card in cards:
+        problems.append(f"{where}: card number {card!r} is not 8 digits or is used twice")
+    cards.add(card)
+    try:
+        joined, official = _dmy(row["Ngày vào Đảng"]), _dmy(row["Ngày chính thức"])
+        start, end = _dmy(row["Miễn sinh hoạt từ"]), _dmy(row["Miễn sinh hoạt đến"])
+    except ValueError:
+        return problems + [f"{where}: a date is not dd/mm/yyyy"]
+    if joined is None or row["Năm sinh"].isdigit() and joined.year - int(row["Năm sinh"]) < 18:
+        problems.append(f"{where}: no joining date, or joined before 18")
+    probationary = row["Tình trạng"] == "dự bị"
+    if probationary != (official is None) or official and joined and official <= joined:
+        problems.append(f"{where}: official date {row['Ngày chính thức']!r} does not follow joining and status")
+    reason = row["Lý do miễn"]
+    if (reason or start or end) and (reason not in EXEMPT_REASONS or start is None or end and end < start
+                                     or official and start < official):
+        problems.append(f"{where}: exemption {reason!r} {start}–{end} is not a reason with a period after joining")
+    if row["Không có điện thoại thông minh"] not in ("", "x"):
+        problems.append(f"{where}: no-smartphone flag {row['Không có điện thoại thông minh']!r} is not x or empty")
     return problems
 
 

@@ -72,6 +72,22 @@ def test_members_import_file_has_valid_unique_rows(levels):
     assert len(rows) >= 300
 
 
+def test_members_carry_the_registry_record_with_exemptions_and_members_without_smartphones():
+    header, rows = rules.read_csv(DEMO / "members.csv")
+    assert header == rules.MEMBER_RECORD_HEADER
+    exempt_now = Counter()
+    for row in rows:
+        start, end = (rules._dmy(row[k]) for k in ("Miễn sinh hoạt từ", "Miễn sinh hoạt đến"))
+        if start and start <= TODAY and (end is None or TODAY <= end):
+            exempt_now[row["Lý do miễn"]] += 1
+    assert set(exempt_now) == rules.EXEMPT_REASONS  # every reason is in effect for somebody today
+    ended = [r for r in rows if r["Miễn sinh hoạt đến"] and rules._dmy(r["Miễn sinh hoạt đến"]) < TODAY]
+    assert ended  # and some exemptions are over: those members count again
+    assert 5 <= sum(r["Không có điện thoại thông minh"] == "x" for r in rows) <= len(rows) / 10
+    roles = Counter(r["Vai trò"] for r in rows)
+    assert roles["phó bí thư"] >= 5 and roles["chi ủy viên"] >= 10
+
+
 def test_members_are_mostly_active_and_every_cell_has_some(levels):
     _header, rows = rules.read_csv(DEMO / "members.csv")
     active = sum(1 for r in rows if r["Tình trạng"] in rules.ACTIVE_STATUSES)
