@@ -17,7 +17,7 @@ from typing import Any
 
 from deploy.layout import ManifestError, load_public_key
 from deploy.publish import DEFAULT_GRACE_S, PublishError, publish_site
-from deploy.stores import S3Store, StoreError, get_store
+from deploy.stores import S3Store, StoreError, default_endpoint_url, get_store
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sotay publish", description="Đẩy các lớp đã dựng lên kho lưu trữ.")
     parser.add_argument("--store", choices=["local", "s3"], default=None)
     parser.add_argument("--bucket", help="tên bucket S3")
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL_S3"),
+    parser.add_argument("--endpoint-url", default=default_endpoint_url(),
                         help="địa chỉ máy chủ S3 (MinIO, Ceph, …); bỏ trống với AWS")
     parser.add_argument("--region", default=None)
     parser.add_argument("--prefix", default="", help="tiền tố khóa trong bucket")

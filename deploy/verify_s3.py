@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from deploy import layout
 from deploy.layout import Manifest, ManifestError
-from deploy.stores import S3Store, Store
+from deploy.stores import S3Store, Store, default_endpoint_url
 from layerformat.model import LayerId
 from layerformat.verify import DirSource, Problem, SeenVersions, verify_source
 
@@ -110,7 +109,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("url", help="s3://bucket/u/<đơn vị>/<all|committee>")
     parser.add_argument("--public-key", "--key", dest="public_key", default=None,
                         help="tệp khóa công khai Ed25519; mặc định <thư mục site>/keys/signing.pub")
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL_S3"))
+    parser.add_argument("--endpoint-url", default=default_endpoint_url())
     parser.add_argument("--region", default=None)
     parser.add_argument("--min-version", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="lưu bản sao của lớp vào thư mục này")

@@ -26,6 +26,7 @@ COLUMNS = {
     "dien thoai": "phone", "so dien thoai": "phone", "phone": "phone",
     "nam sinh": "birth_year", "birth_year": "birth_year",
     "mat khau": "password", "password": "password",
+    "ban bien tap": "editor", "editor": "editor",
 }
 REQUIRED = ("username", "full_name", "unit_code")
 ROLES = {
@@ -40,6 +41,8 @@ STATUSES = {
     "xoa ten": Status.STRUCK_OFF, "struck_off": Status.STRUCK_OFF,
     "khai tru": Status.EXPELLED, "expelled": Status.EXPELLED,
 }
+# "Ban biên tập": whether the account joins its unit's editorial board (the first editors of a new installation).
+EDITOR = {"co": True, "x": True, "1": True, "yes": True, "khong": False, "0": False, "no": False, "": False}
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
 
@@ -143,6 +146,8 @@ def _row_problems(record: dict, units: dict, existing: set, seen: dict, number: 
     phone = re.sub(r"[\s.]", "", record.get("phone", ""))
     if phone and not PHONE_RE.match(phone):
         reasons.append(f"số điện thoại “{record['phone']}” không hợp lệ.")
+    if _fold(record.get("editor", "")) not in EDITOR:
+        reasons.append(f"cột Ban biên tập “{record['editor']}” chỉ nhận “có” hoặc “không”.")
     year = record.get("birth_year", "").removesuffix(".0")
     if year and not (year.isdigit() and 1900 <= int(year) <= 2010):
         reasons.append(f"năm sinh “{record['birth_year']}” không hợp lệ.")
@@ -167,5 +172,6 @@ def import_members(path: Path) -> ImportResult:
                 password=record.get("password") or None,
                 phone=re.sub(r"[\s.]", "", record.get("phone", "")),
                 birth_year=int(year) if year else None,
+                editor=EDITOR[_fold(record.get("editor", ""))],
             )
     return ImportResult(created=len(records))
