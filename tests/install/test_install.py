@@ -322,7 +322,7 @@ def test_deploy_md_installs_a_working_site_and_a_backup_restores_it(machine):
     assert "Nghị quyết số 01-NQ/TU".encode() in body
     from deploy.stores import S3Store
 
-    os.environ.update({k: v for k, v in FAKE_CREDENTIALS.items()})
+    os.environ.update(FAKE_CREDENTIALS)
     bucket = S3Store("sotay-layers", endpoint_url=machine["s3"])
     assert any(o.key == "u/tn/all/manifest.json" for o in bucket.list("u/tn/all/"))
     status, headers, _ = member.request("GET", "/u/tn/all/manifest.json")
