@@ -59,6 +59,15 @@ dv.cb2,Ma Thị Lan,cb2,đảng viên,chính thức,{MEMBER_PASSWORD},
 """
 
 
+def machine_env(**extra: str) -> dict[str, str]:
+    """The operator's shell on this machine (its proxy and CA settings included), without what pytest and the
+    development checkout set: their Django settings, sotay and AWS variables would win over the settings file."""
+    drop = ("DJANGO_", "SOTAY_", "AWS_", "PYTHON", "VIRTUAL_ENV", "UV_", "PYTEST_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", **extra)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -171,7 +180,7 @@ class Client:
 
 def as_service_user(*args: str, stdin: str | None = None) -> str:
     result = subprocess.run(["runuser", "-u", "sotay", "--", "env", "SOTAY_ENV_FILE=/etc/sotay/sotay.env",
-                             "/opt/sotay/.venv/bin/sotay", *args], cwd="/opt/sotay", input=stdin,
+                             "/opt/sotay/.venv/bin/sotay", *args], cwd="/opt/sotay", input=stdin, env=machine_env(),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -209,10 +218,15 @@ def wait_for(check, timeout: float, what: str, step=None):
         time.sleep(2)
 
 
+def systemctl(*args: str) -> None:
+    """The stand-in systemctl, as the page's commands call it."""
+    subprocess.run(["/usr/bin/python3", str(STANDINS), "systemctl", *args], check=True,
+                   env=machine_env(**{k: v for k, v in os.environ.items() if k.startswith("SOTAY_TEST_")}))
+
+
 def push_to_bucket() -> None:
     """The nightly unit that publishes every built layer not yet in the store (docs/deploy.md, section 5)."""
-    subprocess.run(["/usr/bin/python3", str(STANDINS), "systemctl", "start", "sotay-gc.service"], check=True,
-                   env={**os.environ})
+    systemctl("start", "sotay-gc.service")
 
 
 def cleanup(state: Path, default_site: str | None) -> None:
@@ -260,8 +274,8 @@ def machine(tmp_path):
     default_site = os.readlink("/etc/nginx/sites-enabled/default") \
         if os.path.islink("/etc/nginx/sites-enabled/default") else None
     with running_s3_server() as s3_endpoint:
-        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
-               "HOME": str(home), "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", "/root/.cache/uv"),
+        env = {**machine_env(), "LANG": "C.UTF-8", "HOME": str(home),
+               "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", "/root/.cache/uv"),
                "UV_LINK_MODE": "copy", "PGHOST": str(pg), "PGPORT": str(pg_port),
                "SOTAY_TEST_STATE": str(state), "SOTAY_TEST_HTTP_PORT": str(free_port()),
                "SOTAY_TEST_HTTPS_PORT": str(free_port()), "SOTAY_TEST_PG_CTL": f"{bindir}/pg_ctl",
@@ -357,16 +371,14 @@ def test_deploy_md_installs_a_working_site_and_a_backup_restores_it(machine):
     # Backup, wipe the machine's state and database, restore as the page says: the same pages, search, versions.
     backup = "/var/backups/sotay/sotay-restore-test.tar.gz"
     as_service_user("backup", "--out", backup)
-    subprocess.run(["/usr/bin/python3", str(STANDINS), "systemctl", "stop", "sotay-web", "sotay-worker"],
-                   check=True)
+    systemctl("stop", "sotay-web", "sotay-worker")
     for child in Path("/var/lib/sotay").iterdir():
         if child.name != "static":
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     pg_env = {**os.environ, "PGHOST": env["PGHOST"], "PGPORT": env["PGPORT"]}
     for sql in ("DROP DATABASE sotay", "CREATE DATABASE sotay OWNER sotay ENCODING 'UTF8'"):
         subprocess.run(["su", "postgres", "-c", f'psql -q -c "{sql}"'], env=pg_env, check=True, cwd="/")
-    subprocess.run(["/usr/bin/python3", str(STANDINS), "systemctl", "start", "sotay-web", "sotay-worker"],
-                   check=True)
+    systemctl("start", "sotay-web", "sotay-worker")
     assert Client(https.port).request("POST", "/api/login", {"username": "dv.cb1", "password": MEMBER_PASSWORD})[0] \
         != 200  # wiped: nobody can log in
     restore = next(body for arg, body in blocks if arg == "restore")
