@@ -5,7 +5,7 @@ shell defines `systemctl`, `certbot` and `apt-get` as functions that call it. Wh
 
 - `systemctl` (no systemd here): runs a unit's `ExecStart` by hand as systemd would — its `User`/`Group`,
   `WorkingDirectory`, `EnvironmentFile` (systemd's rules), `%%` unescaped, the `.socket` unit's listening socket
-  handed over as fd 3 with `LISTEN_FDS`/`LISTEN_PID`; a `.timer` runs its service once; `nginx` starts or
+  handed over as fd 3 with `LISTEN_FDS`/`LISTEN_PID`; a `.timer` waits (its night never comes); `nginx` starts or
   reloads the machine's nginx with the site's `listen 80` moved to 127.0.0.1 and a free port; `postgresql`
   restarts the test's throwaway cluster, which includes `/etc/postgresql/15/main/conf.d/sotay.conf`.
 - `certbot --nginx` / `certbot install --nginx`: a self-signed certificate, and the `listen … ssl` and
@@ -219,8 +219,10 @@ def systemctl(args: list[str]) -> None:
             postgresql()
             continue
         name = unit if "." in unit else f"{unit}.service"
-        if name.endswith(".socket"):
-            continue  # created when its service starts, and handed to it
+        if name.endswith((".socket", ".timer")):
+            # A socket is created when its service starts, and handed to it; a timer fires at its calendar
+            # time, not when enabled (the test starts the timer's service when it wants the night to come).
+            continue
         service = name.replace(".timer", ".service")
         if action in ("stop", "restart"):
             stop_service(service)

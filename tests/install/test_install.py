@@ -115,7 +115,7 @@ def prelude(state: Path) -> str:
             f"systemctl() {{ {stand_in} systemctl \"$@\"; }}\n"
             f"certbot() {{ {stand_in} certbot \"$@\"; }}\n"
             f"apt-get() {{ {stand_in} apt-get \"$@\"; }}\n"
-            "set -x\n")
+            "PS4='+ $(date +%T) '\nset -x\n")
 
 
 def script(blocks: list[tuple[str, str]], subs: list[tuple[str, str]], env_values: dict[str, str],
@@ -368,9 +368,14 @@ def test_deploy_md_installs_a_working_site_and_a_backup_restores_it(machine):
     manifest = json.loads(member.request("GET", "/u/tn/all/manifest.json")[2])
     version = manifest["version"]
 
-    # Backup, wipe the machine's state and database, restore as the page says: the same pages, search, versions.
-    backup = "/var/backups/sotay/sotay-restore-test.tar.gz"
-    as_service_user("backup", "--out", backup)
+    # The night comes: the backup unit writes tonight's archive, the garbage collection unit runs.
+    systemctl("start", "sotay-backup.service")
+    systemctl("start", "sotay-gc.service")
+    backups = sorted(Path("/var/backups/sotay").glob("sotay-*.tar.gz"))
+    assert len(backups) == 1 and oct(backups[0].stat().st_mode & 0o777) == "0o600"
+    backup = str(backups[0])
+
+    # Wipe the machine's state and database, restore as the page says: the same pages, search and versions.
     systemctl("stop", "sotay-web", "sotay-worker")
     for child in Path("/var/lib/sotay").iterdir():
         if child.name != "static":
