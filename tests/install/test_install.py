@@ -235,11 +235,7 @@ def cleanup(state: Path, default_site: str | None) -> None:
         subprocess.run(["/usr/bin/python3", str(STANDINS), "systemctl", "stop", unit], env=env, check=False)
     for path in OWNED + [f"/etc/systemd/system/{p}" for p in os.listdir("/etc/systemd/system")
                          if p.startswith("sotay-")]:
-        p = Path(path)
-        if p.is_symlink() or p.is_file():
-            p.unlink()
-        elif p.exists():
-            shutil.rmtree(p, ignore_errors=True)
+        subprocess.run(["rm", "-rf", "--one-file-system", path], check=False)  # faster than rmtree on a venv
     if default_site and not Path("/etc/nginx/sites-enabled/default").exists():
         os.symlink(default_site, "/etc/nginx/sites-enabled/default")
     subprocess.run(["userdel", "sotay"], capture_output=True, check=False)
