@@ -238,9 +238,11 @@ def main_backup(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = _setup_django()
     out = args.out or Path(settings.SOTAY_VAR_DIR) / "backups" / f"sotay-{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         info = backup(out)
-    except (BackupError, OSError) as exc:
+    except (BackupError, OSError, BotoCoreError, ClientError) as exc:  # e.g. the bucket does not exist yet
         sys.stderr.write(f"Sao lưu thất bại: {exc}\n")
         return 1
     sys.stdout.write(f"Đã sao lưu ({info['database']}, kho {info['store']}) vào {out}\n")
