@@ -10,7 +10,7 @@ PG_PORT ?= 55433
 PYTEST_ARGS ?=
 export UV_LINK_MODE := copy
 
-.PHONY: demo test lint setup system venv messages migrate screenshots clean
+.PHONY: demo test install-test lint setup system venv messages migrate screenshots clean
 
 demo: setup
 	$(SOTAY) load-demo
@@ -40,6 +40,13 @@ test: setup
 	trap 'scripts/pg-test stop $(PG_DIR)' EXIT; \
 	echo "PostgreSQL: $$url"; \
 	SOTAY_DATABASE_URL=$$url $(PY) -m pytest -m postgres $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
+	@if [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then $(MAKE) --no-print-directory install-test; \
+	else echo "install-test: needs root on Debian, not run"; fi
+
+# docs/deploy.md run as written on this machine (root, Debian): the real paths, removed afterwards.
+INSTALL_PG_PORT ?= 55444
+install-test: setup
+	SOTAY_INSTALL_TEST=1 SOTAY_INSTALL_PG_PORT=$(INSTALL_PG_PORT) $(PY) -m pytest tests/install -m install -s -q $(PYTEST_ARGS)
 
 screenshots: setup
 	$(PY) -m tests.e2e.screenshots

@@ -22,7 +22,8 @@ MODULE_COMMANDS = {
     "restore": "deploy.backup:main_restore",
 }
 # Subcommands implemented as Django management commands (hyphens become underscores).
-DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code"}
+DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code",
+                   "import-units", "rebuild-search-index"}
 
 USAGE = """Cách dùng: sotay LỆNH [tham số]
 
@@ -30,7 +31,9 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   serve [--port N]          chạy trang quản trị, API và trang đọc
   build [--unit MÃ]         dựng và ký các lớp nội dung
   verify ĐƯỜNG_DẪN          kiểm tra chữ ký một lớp (thư mục hoặc s3://…)
+  import-units TỆP          nhập cây đơn vị (và Ban Biên tập của mỗi đơn vị) từ CSV
   import-members TỆP        nhập đảng viên từ CSV/XLSX
+  rebuild-search-index      dựng lại chỉ mục tìm kiếm của API
   load-demo                 nạp tỉnh mẫu từ content/demo
   speech normalize|say      chuẩn hóa văn bản, đọc thử một câu
   publish                   đẩy các lớp lên kho (thư mục hoặc S3)

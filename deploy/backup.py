@@ -3,8 +3,9 @@
 The archive holds the database (PostgreSQL: `pg_dump --format=custom`; SQLite: an online copy through
 SQLite's backup API, consistent while the site runs; any other engine: `dumpdata`), uploaded media, the
 signing key (readers trust its public half: losing it means every reader must be told a new key), and the
-store: the site directory's files for the local store, or the object listing for S3 (the bucket keeps its own
-copies; layers missing after a restore are rebuilt by `sotay build`).
+store: the site directory's files (for S3 too: the builder's copy, whose versions the next build continues),
+and for S3 the object listing (the bucket keeps its own copies; layers missing after a restore are rebuilt by
+`sotay build`). The API's search index is rebuilt from the restored pages.
 
 Django settings are read at run time (DJANGO_SETTINGS_MODULE, default cms.settings.dev).
 """
@@ -146,7 +147,10 @@ def backup(out: Path) -> dict[str, Any]:
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
             for name in sorted(p.name for p in work.iterdir()):
                 tar.add(work / name, arcname=name)
-            for arcname, path in (("media", Path(settings.MEDIA_ROOT)), ("store", store_root),
+            # With S3 the site directory is the builder's copy of what the bucket serves: its version
+            # directories make the next build continue above the published versions after a restore.
+            site_root = store_root if store_kind == "local" else Path(settings.SOTAY_SITE_DIR)
+            for arcname, path in (("media", Path(settings.MEDIA_ROOT)), ("store", site_root),
                                   ("keys/signing.key", Path(settings.SOTAY_SIGNING_KEY_FILE))):
                 if path is not None and path.exists():
                     tar.add(path, arcname=arcname)  # symlinks (live layers) are kept as symlinks
@@ -205,11 +209,28 @@ def restore(archive: Path) -> dict[str, Any]:
         store_kind, store_root, store = _store_info(settings)
         if info["store"] == "local" and store_root is not None:
             _swap_dir(work / "store", store_root)
-        elif info["store"] == "s3" and store_kind == "s3":
+        elif info["store"] == "s3":
+            _swap_dir(work / "store", Path(settings.SOTAY_SITE_DIR))
+        if info["store"] == "s3" and store_kind == "s3":
             listing = json.loads((work / "store-listing.json").read_text(encoding="utf-8"))
             present = {o.key for o in store.list("u/")}
             info["missing_objects"] = sum(1 for o in listing if o["key"] not in present)
+    info["indexed"] = _rebuild_search()
     return info
+
+
+def _rebuild_search() -> int | None:
+    """The API's search index is derived data, not in the archive: index the restored pages again."""
+    from io import StringIO
+
+    from django.core.management import call_command, get_commands
+
+    if "rebuild_search_index" not in get_commands():
+        return None
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    digits = "".join(ch if ch.isdigit() else " " for ch in out.getvalue()).split()
+    return int(digits[0]) if digits else 0
 
 
 def _swap_dir(source: Path, target: Path) -> None:
@@ -234,9 +255,11 @@ def main_backup(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     settings = _setup_django()
     out = args.out or Path(settings.SOTAY_VAR_DIR) / "backups" / f"sotay-{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         info = backup(out)
-    except (BackupError, OSError) as exc:
+    except (BackupError, OSError, BotoCoreError, ClientError) as exc:  # e.g. the bucket does not exist yet
         sys.stderr.write(f"Sao lưu thất bại: {error_text(exc)}\n")
         return 1
     sys.stdout.write(f"Đã sao lưu ({info['database']}, kho {info['store']}) vào {out}\n")
@@ -253,6 +276,8 @@ def main_restore(argv: list[str]) -> int:
         sys.stderr.write(f"Phục hồi thất bại: {error_text(exc)}\n")
         return 1
     sys.stdout.write(f"Đã phục hồi bản sao lưu lúc {info['created']}.\n")
+    if info.get("indexed") is not None:
+        sys.stdout.write(f"Đã lập lại chỉ mục tìm kiếm: {info['indexed']} bài viết.\n")
     if info.get("missing_objects"):
         sys.stdout.write(f"Thiếu {info['missing_objects']} đối tượng trên S3: chạy `sotay build` để dựng lại.\n")
     return 0

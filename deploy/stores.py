@@ -125,6 +125,12 @@ class LocalStore:
         return str(self.root)
 
 
+def default_endpoint_url() -> str | None:
+    """The S3 endpoint every command uses unless told otherwise: the environment file's
+    SOTAY_STORE_ENDPOINT_URL (empty for AWS), else boto's own AWS_ENDPOINT_URL_S3."""
+    return (os.environ.get("SOTAY_STORE_ENDPOINT_URL") or "").strip() or os.environ.get("AWS_ENDPOINT_URL_S3") or None
+
+
 class S3Store:
     """A private S3 bucket (AWS or any S3 API). Credentials come from the standard AWS environment."""
 

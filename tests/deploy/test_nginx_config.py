@@ -218,6 +218,10 @@ def test_s3_config_serves_pages_at_their_url_and_redirects_audio(serve, s3_store
     assert status == 200 and body == files["a/3/index.html"]
     assert headers["content-type"].startswith("text/html")
     assert headers["cache-control"] == "private, no-cache"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/u/tn/dh/all/a/3/", headers=cookie)
+    sent = [v for k, v in conn.getresponse().getheaders() if k.lower() == "cache-control"]
+    assert sent == ["private, no-cache"]  # once: not the app's and the location's both
     status, headers, body = get(port, "/u/tn/dh/all/assets/stylesheets/main.6f8fc17f.min.css", cookie)
     assert status == 200 and "immutable" in headers["cache-control"]
 

@@ -306,3 +306,25 @@ def test_an_empty_configured_endpoint_means_aws(monkeypatch):
     monkeypatch.setenv("SOTAY_STORE", json.dumps({"BACKEND": "deploy.stores.S3Store",
                                                   "OPTIONS": {"bucket": "b", "endpoint_url": "http://s3.tinh.vn"}}))
     assert configured_s3_options()["endpoint_url"] == "http://s3.tinh.vn"
+
+
+def test_documented_commands_use_the_settings_files_endpoint(s3_endpoint, make_layer, monkeypatch, tmp_path,
+                                                             capsys, public_key):
+    """docs/deploy.md section 7 names no --endpoint-url: `sotay publish` and `sotay verify s3://…` take
+    SOTAY_STORE_ENDPOINT_URL from the settings file (an empty value means AWS)."""
+    from deploy.stores import default_endpoint_url
+    from deploy.verify_s3 import main as verify_main
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.setenv("SOTAY_STORE_ENDPOINT_URL", "")
+    assert default_endpoint_url() is None
+    monkeypatch.setenv("SOTAY_STORE_ENDPOINT_URL", s3_endpoint)
+    site = make_layer().parents[3]
+    bucket = f"sotay-endpoint-{os.getpid()}"
+    assert cli.main(["--store", "s3", "--bucket", bucket, "--create-bucket", "--site-dir", str(site), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["uploaded"] > 0
+    key_file = tmp_path / "signing.pub"
+    from cryptography.hazmat.primitives import serialization
+
+    key_file.write_bytes(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    assert verify_main([f"s3://{bucket}/u/tn/dh/all", "--public-key", str(key_file)]) == 0

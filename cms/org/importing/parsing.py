@@ -38,6 +38,7 @@ COLUMNS = {
     "khong co dien thoai thong minh": "no_smartphone", "khong co dttm": "no_smartphone",
     "no_smartphone": "no_smartphone",
     "mat khau": "password", "password": "password",
+    "ban bien tap": "editor", "editor": "editor",
 }
 LABELS = {
     "card_number": "Số thẻ đảng viên", "username": "Tên đăng nhập", "full_name": "Họ và tên",
@@ -45,6 +46,7 @@ LABELS = {
     "birth_year": "Năm sinh", "joined_on": "Ngày vào Đảng", "official_on": "Ngày chính thức",
     "exempt_from": "Miễn sinh hoạt từ", "exempt_until": "Miễn sinh hoạt đến", "exempt_reason": "Lý do miễn",
     "no_smartphone": "Không có điện thoại thông minh", "password": "Mật khẩu",
+    "editor": "Ban biên tập",
 }
 ROLES = {
     "dang vien": Role.MEMBER, "member": Role.MEMBER, "": Role.MEMBER,
@@ -98,6 +100,7 @@ class MemberRow:
     username: str
     password: str
     values: dict[str, object] = field(default_factory=dict)
+    editor: bool = False  # "Ban biên tập": a new account joins its unit's board (the first editors)
 
     @property
     def unit_code(self) -> str:
@@ -175,8 +178,11 @@ def _parse_row(number: int, cells: dict[str, str], units: dict, today: date) -> 
             else:
                 values[name] = value
     reasons += _period_problems(values)
+    editor = fold_header(cells.get("editor", ""))
+    if editor not in YES and editor not in NO:
+        reasons.append(f"cột Ban biên tập “{cells['editor']}” chỉ nhận “có” hoặc “không”.")
     row = MemberRow(line=number, card_number=card, username=username, password=cells.get("password", ""),
-                    values=values)
+                    values=values, editor=editor in YES)
     return row, reasons
 
 

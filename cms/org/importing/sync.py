@@ -284,6 +284,7 @@ def _create(new: NewMember, units: dict[str, UnitPage]) -> Member:
         password=new.row.password or None,
         phone=values.get("phone") or "",
         birth_year=values.get("birth_year"),
+        editor=new.row.editor,
     )
     record = {name: values[name] for name in (*DATE_FIELDS, "exempt_reason", "no_smartphone") if name in values}
     record["card_number"] = new.row.card_number or None

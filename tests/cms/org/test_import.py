@@ -138,9 +138,19 @@ def test_a_username_of_another_card_holder_is_refused(tree, tmp_path):
 
 def test_the_command_reports_rows_in_vietnamese_and_fails(tree, tmp_path, capsys):
     path = write(tmp_path, "40012345,moi3,An,khongco,,,,,,,,,,")
+    with pytest.raises(CommandError) as failure:
+        call_command("import_members", str(path))
+    # One bad row: one line that names it and says nothing changed.
+    assert str(failure.value) == ("Dòng 2: không có đơn vị mã “khongco”. Chưa thay đổi đảng viên nào; "
+                                  "sửa dòng này rồi nhập lại.")
+
+
+def test_the_command_lists_every_bad_row_then_fails(tree, tmp_path, capsys):
+    path = write(tmp_path, "40012345,moi3,An,khongco,,,,,,,,,,", "40012346,moi4,Ba,khongco2,,,,,,,,,,")
     with pytest.raises(CommandError, match="chưa thay đổi đảng viên nào"):
         call_command("import_members", str(path))
-    assert "Dòng 2: không có đơn vị mã “khongco”." in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Dòng 2: không có đơn vị mã “khongco”." in err and "Dòng 3: không có đơn vị mã “khongco2”." in err
 
 
 def test_missing_columns_are_named(tree, tmp_path):
