@@ -20,7 +20,8 @@ MODULE_COMMANDS = {
     "restore": "deploy.backup:main_restore",
 }
 # Subcommands implemented as Django management commands (hyphens become underscores).
-DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code"}
+DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code",
+                   "activation-sheet"}
 
 USAGE = """Cách dùng: sotay LỆNH [tham số]
 
@@ -28,6 +29,8 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   build [--unit MÃ]         dựng và ký các lớp nội dung
   verify ĐƯỜNG_DẪN          kiểm tra chữ ký một lớp (thư mục hoặc s3://…)
   import-members TỆP        nhập đảng viên từ CSV/XLSX
+  activation-sheet --unit MÃ -o TỆP.pdf
+                            in phiếu kích hoạt (mã dùng một lần, mã QR) của chi bộ
   load-demo                 nạp tỉnh mẫu từ content/demo
   speech normalize|say      chuẩn hóa văn bản, đọc thử một câu
   publish                   đẩy các lớp lên kho (thư mục hoặc S3)

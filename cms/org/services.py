@@ -113,15 +113,20 @@ def set_status(*, member: Member, status: str) -> Member:
     return member
 
 
-def issue_reset_code(*, member: Member, issued_by) -> str:
-    """A 6-digit one-time code for the member to set a new password; returned once, stored hashed."""
+def issue_reset_code(*, member: Member, issued_by, lifetime: timedelta | None = None) -> str:
+    """A 6-digit one-time code for the member to set a new password; returned once, stored hashed.
+
+    Any unused code of the member stops working. `lifetime` defaults to SOTAY_RESET_CODE_MINUTES.
+    """
     code = f"{secrets.randbelow(10**6):06d}"
+    if lifetime is None:
+        lifetime = timedelta(minutes=settings.SOTAY_RESET_CODE_MINUTES)
     ResetCode.objects.filter(member=member, used_at__isnull=True).update(used_at=timezone.now())
     ResetCode.objects.create(
         member=member,
         code_hash=make_password(code),
         issued_by=issued_by,
-        expires_at=timezone.now() + timedelta(minutes=settings.SOTAY_RESET_CODE_MINUTES),
+        expires_at=timezone.now() + lifetime,
     )
     logger.info("reset code issued for %s by %s", member.user.username, getattr(issued_by, "username", None))
     return code

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import MemberPermissionPolicy, MemberViewSet, reset_code_view
+from .admin_views import MemberPermissionPolicy, MemberViewSet, activation_sheet_view, reset_code_view
 from .models import Member
 
 register_permission_policy(Member, MemberPermissionPolicy(Member))
@@ -16,7 +16,10 @@ def register_member_viewset():
 
 @hooks.register("register_admin_urls")
 def register_reset_code_url():
-    return [path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code")]
+    return [
+        path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code"),
+        path("members/activation-sheet/", activation_sheet_view, name="org_activation_sheet"),
+    ]
 
 
 def reset_link(self) -> str:
