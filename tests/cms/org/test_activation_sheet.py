@@ -7,9 +7,10 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from cms import cli
 from cms.org.activation import SHEET_CODE_LIFETIME, activation_url, issue_sheet, render_sheet_pdf
 from cms.org.models import ResetCode, Role
 from cms.org.services import ResetCodeError, issue_reset_code, redeem_reset_code, secretaries_group
@@ -106,12 +107,15 @@ def test_pdf_holds_names_usernames_codes_and_a_qr_code_to_the_activation_page(tr
     assert activation_url("dv.x1") == "https://sotay.example.vn/kich-hoat/?u=dv.x1"
 
 
-def test_command_writes_the_sheet(tree, tmp_path):
+def test_command_writes_the_sheet(tree, tmp_path, capsys):
     out = tmp_path / "x1.pdf"
-    call_command("activation_sheet", unit="x1", output=out, stdout=open(tmp_path / "log", "w"))  # noqa: SIM115
+    assert cli.main(["activation-sheet", "--unit", "x1", "-o", str(out)]) == 0
+    assert "4 mã kích hoạt" in capsys.readouterr().out
     text = pdf_text(out.read_bytes(), tmp_path)
     assert "dv2.x1" in text and "dv.y1" not in text
     assert ResetCode.objects.filter(member__unit=tree.units["x1"], used_at__isnull=True).count() == 4
+    with pytest.raises(CommandError, match="Không có đơn vị mã “zz”"):
+        call_command("activation_sheet", unit="zz", output=tmp_path / "zz.pdf")
 
 
 def refused(response) -> bool:
