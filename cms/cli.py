@@ -23,7 +23,8 @@ MODULE_COMMANDS = {
 }
 # Subcommands implemented as Django management commands (hyphens become underscores).
 DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code",
-                   "import-units", "rebuild-search-index"}
+                   "import-units", "rebuild-search-index",
+                   "activation-sheet"}
 
 USAGE = """Cách dùng: sotay LỆNH [tham số]
 
@@ -34,6 +35,8 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   import-units TỆP          nhập cây đơn vị (và Ban Biên tập của mỗi đơn vị) từ CSV
   import-members TỆP        nhập đảng viên từ CSV/XLSX
   rebuild-search-index      dựng lại chỉ mục tìm kiếm của API
+  activation-sheet --unit MÃ -o TỆP.pdf
+                            in phiếu kích hoạt (mã dùng một lần, mã QR) của chi bộ
   load-demo                 nạp tỉnh mẫu từ content/demo
   speech normalize|say      chuẩn hóa văn bản, đọc thử một câu
   publish                   đẩy các lớp lên kho (thư mục hoặc S3)

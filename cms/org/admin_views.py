@@ -5,14 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from .activation import issue_sheet, render_sheet_pdf, sheet_filename, sheet_members, sheet_unit
 from .models import Member, Role, UnitPage
 from .phones import normalize_phone
 from .selectors import may_still_read
@@ -98,6 +103,14 @@ class MemberIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(pk__in=managed_members(self.request.user)).select_related("unit")
 
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.is_superuser or sheet_unit(self.request.user) is not None:
+            url = reverse("org_activation_sheet")
+            buttons.append(HeaderButton(_("In phiếu kích hoạt"), url=url, icon_name="doc-full"))
+        return buttons
+
 
 class MemberCreateView(ScopedFormMixin, CreateView):
     pass
@@ -136,3 +149,25 @@ def reset_code_view(request, pk: int):
         raise PermissionDenied
     code = issue_reset_code(member=member, issued_by=request.user) if request.method == "POST" else None
     return TemplateResponse(request, "org/reset_code.html", {"member": member, "code": code})
+
+
+def activation_sheet_view(request):
+    """Bí thư and phó bí thư print their cell's activation sheet: GET says what printing does, POST issues the
+    codes and answers the PDF. A superuser picks the unit by its code (`?unit=`)."""
+    code = request.POST.get("unit") or request.GET.get("unit") or None
+    unit = sheet_unit(request.user, code)
+    if unit is None and not (request.user.is_superuser and request.method == "GET"):
+        raise PermissionDenied
+    if request.method == "POST":
+        sheet = issue_sheet(unit=unit, issued_by=request.user)
+        response = HttpResponse(render_sheet_pdf(sheet), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{sheet_filename(unit)}"'
+        return response
+    members = list(sheet_members(unit)) if unit else []
+    context = {
+        "unit": unit,
+        "with_phone": sum(1 for m in members if not m.no_smartphone),
+        "without_phone": sum(1 for m in members if m.no_smartphone),
+        "units": UnitPage.objects.order_by("path") if request.user.is_superuser else None,
+    }
+    return TemplateResponse(request, "org/activation_sheet_admin.html", context)

@@ -3,7 +3,8 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import MemberPermissionPolicy, MemberViewSet, reset_code_view
+from .admin_guide import SecretaryGuideMenuItem, secretary_guide_view
+from .admin_views import MemberPermissionPolicy, MemberViewSet, activation_sheet_view, reset_code_view
 from .models import Member
 
 register_permission_policy(Member, MemberPermissionPolicy(Member))
@@ -30,7 +31,17 @@ def register_member_import_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_reset_code_url():
-    return [path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code")]
+    return [
+        path("members/<int:pk>/reset-code/", reset_code_view, name="org_member_reset_code"),
+        path("members/activation-sheet/", activation_sheet_view, name="org_activation_sheet"),
+        path("huong-dan-bi-thu/", secretary_guide_view, name="org_secretary_guide"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_secretary_guide_menu_item():
+    return SecretaryGuideMenuItem("Hướng dẫn bí thư", reverse("org_secretary_guide"), name="sotay-secretary-guide",
+                                  icon_name="help", order=1000)
 
 
 def reset_link(self) -> str:

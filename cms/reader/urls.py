@@ -1,10 +1,14 @@
 from django.urls import path, re_path
 
-from . import views
+from . import activation, guide, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
     path("dang-xuat/", views.logout_page, name="logout"),
+    path("kich-hoat/", activation.activate_page, name="activate"),
+    path("huong-dan/", guide.guide_page, name="guide"),
+    re_path(r"^huong-dan/am-thanh/(?P<name>[0-9a-f]{16,64}\.(?:opus|mp3|ogg|wav))$", guide.guide_audio,
+            name="guide-audio"),
     path("sw.js", views.service_worker, name="reader-sw"),
     path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),

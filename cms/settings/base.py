@@ -192,6 +192,8 @@ SOTAY_STORE = {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(SO
 SOTAY_SPEECH = os.environ.get("SOTAY_SPEECH", "1") == "1"
 SOTAY_MANIFEST_EXPIRES_DAYS = 30
 SOTAY_RESET_CODE_MINUTES = 60 * 24
+# Where members open the reader: the activation sheet's QR codes point there (the admin's address unless told).
+SOTAY_PUBLIC_URL = os.environ.get("SOTAY_PUBLIC_URL", WAGTAILADMIN_BASE_URL)
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from cms.api import search_index
 from cms.api.models import Feedback
 from cms.publishing.export import export_layer
 from layerformat.model import TIERS
-from tests.factories import MEMBERS, UNITS, publish
+from tests.factories import MEMBERS, PASSWORD, UNITS, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
@@ -116,3 +116,24 @@ def test_a_committee_member_sees_the_reports_of_their_own_unit_not_anothers(tree
     assert client.get(f"/api/reports/pages/{other.pk}").status_code == 403
     assert client.get(f"/api/reports/pages/{own.pk}?unit=y1").status_code == 403
     assert as_member("dv.x1").get(f"/api/reports/pages/{own.pk}").status_code == 403
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_only_a_units_leader_prints_its_activation_sheet(tree, username):
+    """The sheet hands out codes that open accounts: bí thư (and phó bí thư) of the unit print it for their own
+    unit and nobody else does, whatever unit they name. The activation page and the guide are open to all."""
+    from django.test import Client
+
+    from cms.org.models import ResetCode
+
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
+    for code, *_rest in UNITS:
+        response = client.post("/admin/members/activation-sheet/", {"unit": code})
+        printed = response.get("Content-Type") == "application/pdf"
+        assert printed == (role == "secretary" and code == home), (username, code)
+    issued = set(ResetCode.objects.filter(used_at__isnull=True).values_list("member__unit__code", flat=True))
+    assert issued <= ({home} if role == "secretary" else set())
+    for path in ("/kich-hoat/", "/huong-dan/"):
+        assert Client().get(path).status_code == 200

@@ -110,10 +110,11 @@ def _serve_province(tmp_path_factory, name: str):
                    stdout=log, stderr=subprocess.STDOUT)
     data = json.loads((var_dir / "province.json").read_text("utf-8"))
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env["SOTAY_PUBLIC_URL"] = url  # what printed QR codes open
     server_log = (var_dir / "server.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "cms.cli", "serve", "--port", str(port), "--no-worker"],
                             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/dang-nhap/", proc)
         yield Site(url=url, var_dir=var_dir, ids=data["ids"], password=data["password"])

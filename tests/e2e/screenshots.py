@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.e2e.conftest import (
@@ -53,9 +55,9 @@ def shoot(site: Site, out_dir: Path) -> list[Path]:
     return shots
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out_dir = Path(argv[0]) if argv else OUT_DIR
+@contextmanager
+def served_province() -> Iterator[Site]:
+    """The small province of the browser tests, built in a temporary var dir and served on a free port."""
     with tempfile.TemporaryDirectory(prefix="sotay-shots-") as tmp:
         var_dir = Path(tmp)
         env = server_env(var_dir)
@@ -68,11 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for(url + "/dang-nhap/", proc)
-            for path in shoot(Site(url, var_dir, data["ids"], data["password"]), out_dir):
-                sys.stdout.write(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}\n")
+            yield Site(url, var_dir, data["ids"], data["password"])
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out_dir = Path(argv[0]) if argv else OUT_DIR
+    with served_province() as site:
+        for path in shoot(site, out_dir):
+            sys.stdout.write(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}\n")
     return 0
 
 
