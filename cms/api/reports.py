@@ -3,8 +3,8 @@
 The base of every rate is the page's eligible audience: party members below the unit with an active status,
 a role that may read the page's tier, not exempt from party meetings (miễn sinh hoạt) on the day of the report
 and with a smartphone (`cms.org.selectors.eligible_members`); the exempt and those without a smartphone are
-counted apart and named on the report. Accounts that are not party members are never counted: those without a member record, and the system
-administrator even when the demo gives them one to log in to the reader.
+counted apart and named on the report. Accounts that are not party members are never counted: those without a
+member record, and the system administrator even when the demo gives them one to log in to the reader.
 
 A committee member sees the subtree of their own unit (or of the page's owner unit, when the page was
 published below them); the province's system administrator sees the whole province.

@@ -74,6 +74,9 @@ def eligible_members(members=None, day=None):
     these members only (and reports say so).
     """
     members = Member.objects.all() if members is None else members
-    return members.filter(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False).exclude(
-        exempt_q(day)
-    )
+    return members.filter(eligible_q(day))
+
+
+def eligible_q(day=None) -> Q:
+    """The condition of `eligible_members` as a Q, for counting inside one aggregate query."""
+    return Q(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False) & ~exempt_q(day)
