@@ -2,7 +2,8 @@
 
 Deterministic for a given day: every cell has its own level of take-up (drawn from its code), every member
 their own habits (drawn from their username). Sixty days back from today: a first sign-in, days of use from
-then on (some members stop coming), an installation for about two in three. Members without a smartphone
+then on (some members stop coming), an installation for about two in three, and study materials opened and
+completed. Members without a smartphone
 never appear. Running it again adds nothing that is already there.
 """
 
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.api.models import Event, ReadFact
+from cms.api.selectors import readable_pages
 from cms.org.models import ACTIVE_STATUSES, Member, Role
 
 from .models import MemberActivity, MemberAdoption
@@ -38,6 +41,24 @@ def _mark_some_exempt_and_without_phone(members: list[Member], today) -> None:
         member.no_smartphone = True
     Member.objects.bulk_update(exempt, ["exempt_from", "exempt_reason"])
     Member.objects.bulk_update(no_phone, ["no_smartphone"])
+
+
+def _study_facts(adoptions: list[MemberAdoption], today, tz) -> list[ReadFact]:
+    """Study materials the members who use the handbook have opened and completed (as their receipts would)."""
+    from cms.publishing.models import StudyMaterialPage
+
+    facts = []
+    for adoption in adoptions:
+        member = adoption.member
+        rng = random.Random(f"study-{member.user.username}")
+        readable = readable_pages(member).filter(pk__in=StudyMaterialPage.objects.values("pk")).order_by("pk")
+        for page_id in readable.values_list("pk", flat=True):
+            if rng.random() < 0.6:
+                when = datetime.combine(today - timedelta(days=rng.randrange(0, 30)), time(20, 0), tz)
+                facts.append(ReadFact(member=member, page_id=page_id, event=Event.OPENED, first_at=when))
+                if rng.random() < 0.7:
+                    facts.append(ReadFact(member=member, page_id=page_id, event=Event.COMPLETED, first_at=when))
+    return facts
 
 
 def load_history(today=None) -> int:
@@ -71,7 +92,9 @@ def load_history(today=None) -> int:
                                             installed_at=installed if installed and installed.date() <= today
                                             else None))
             days += [MemberActivity(member=member, day=d) for d in seen]
+        facts = _study_facts(adoptions, today, tz)
         MemberAdoption.objects.bulk_create(adoptions, ignore_conflicts=True)
+        ReadFact.objects.bulk_create(facts, ignore_conflicts=True)
         before = MemberActivity.objects.count()
         MemberActivity.objects.bulk_create(days, ignore_conflicts=True, batch_size=2000)
         return MemberActivity.objects.count() - before

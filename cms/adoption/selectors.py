@@ -66,17 +66,18 @@ class UsageRow:
         return self.active / self.eligible if self.eligible else 0.0
 
 
-def report_unit(user, unit_code: str | None) -> UnitPage:
-    """The unit `user` asked about: their own (or the province, for its administrator) or one below it."""
+def report_unit(user, unit_code: str | None) -> tuple[UnitPage, UnitPage]:
+    """The unit `user` asked about (their own, the province for its administrator, or one below it) and the
+    unit they answer for."""
     scope = oversight_unit(user)
     if scope is None:
         raise AdoptionError(_("Chỉ cấp ủy viên mới xem được mức độ sử dụng."))
     if not unit_code or unit_code == scope.code:
-        return scope
+        return scope, scope
     unit = UnitPage.objects.filter(code=unit_code[:32], path__startswith=scope.path).first()
     if unit is None:
         raise AdoptionError(_("Đơn vị này không thuộc phạm vi của bạn."))
-    return unit
+    return unit, scope
 
 
 def adoption_rows(top: UnitPage, day: date | None = None) -> list[UsageRow]:
@@ -158,12 +159,12 @@ def _rank(rows) -> None:
 
 def adoption_report(user, unit_code: str | None = None, day: date | None = None) -> dict:
     """The report a committee sees: the unit, its subtree rolled up, and its direct units ranked."""
-    unit = report_unit(user, unit_code)
+    unit, scope = report_unit(user, unit_code)
     day = day or timezone.localdate()
     rows = adoption_rows(unit, day)
     top = rows[0]
     ranked = sorted((r for r in rows if r.parent == unit.code), key=lambda r: r.rank)
-    parent = unit.parent_unit if unit.code != oversight_unit(user).code else None
+    parent = unit.parent_unit if unit.pk != scope.pk else None
     return {
         "unit": {"code": unit.code, "name": unit.title, "level": unit.level,
                  "parent": parent.code if parent is not None else None},
