@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from cms.adoption.models import MemberActivity, MemberAdoption
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def writes(queries) -> list[str]:

@@ -15,7 +15,7 @@ from cms.adoption.models import MemberActivity, MemberAdoption
 from cms.org.models import Member
 from tests.factories import PASSWORD, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
 
 
