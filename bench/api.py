@@ -3,7 +3,8 @@
 Seeds a generated province straight into the database with bulk inserts (units, every member, a few thousand
 articles; the Wagtail tree paths are computed here instead of one `add_child` per page), indexes the articles
 for search, runs gunicorn on 127.0.0.1, then measures three phases with concurrent clients over loopback:
-receipts ingested per second (batches of 100), and the p95 latency of `/api/me` and `/api/search`.
+receipts ingested per second (batches of 100), and the p95 latency of `/api/me` and `/api/search`; then the
+adoption report of the whole province and what recording days of use costs `/api/me` (bench/adoption.py).
 
 PostgreSQL: a throwaway cluster in a temporary directory (as the `postgres` user when run as root), or, when
 SOTAY_DATABASE_URL is set, a fresh `sotay_bench_api` database on that server (the named database is not touched).
@@ -107,6 +108,8 @@ class Seeded:
     tokens: list[str] = field(default_factory=list)
     readable: list[list[int]] = field(default_factory=list)  # per client: ids of pages it may read
     queries: list[str] = field(default_factory=list)
+    history: dict = field(default_factory=dict)
+    admin_token: str = ""
     seconds: float = 0.0
 
 
@@ -127,6 +130,10 @@ def seed(scale: dict, clients: int, seed_value: int = 0) -> Seeded:
         pages = _insert_articles(rng, units, unit_rows, owners)
         members = _insert_members(rng, units, unit_rows, scale["members"])
     result = Seeded(units=len(units), members=len(members), articles=len(pages))
+    from bench.adoption import administrator_token, seed_history
+
+    result.history = seed_history(members, seed_value)
+    result.admin_token = administrator_token()
     _make_clients(rng, result, members, unit_rows, pages, clients)
     result.queries = _queries(rng, pages)
     _index(pages)
@@ -369,7 +376,7 @@ def start_server(env: dict, port: int, workers: int, log: Path) -> subprocess.Po
     raise RuntimeError("gunicorn did not start")
 
 
-def measure(port: int, seeded: Seeded, args) -> dict:
+def measure(port: int, seeded: Seeded, args, port_off: int | None = None) -> dict:
     def reads(path_of):
         return lambda index, token: [("GET", path_of(index, k), None) for k in range(args.requests)]
 
@@ -395,6 +402,11 @@ def measure(port: int, seeded: Seeded, args) -> dict:
         result[f"{name}_p95_ms"] = p95(latencies)
         result[f"{name}_median_ms"] = round(sorted(latencies)[len(latencies) // 2], 1)
         result[f"{name}_per_s"] = round(sum(statuses.values()) / seconds, 1)
+    from bench.adoption import measure_overhead, measure_report
+
+    result.update(measure_report(port, seeded.admin_token, args.report_requests))
+    if port_off is not None:
+        result.update(measure_overhead(port, port_off, seeded.tokens, args.requests, args.overhead_rounds))
     result["think_ms"] = args.think_ms
     result["statuses"] = {name: dict(r[1]) for name, r in (("warmup", warm), ("receipts", receipts), *phases.items())}
     return result
@@ -425,6 +437,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--requests", type=int, default=20, help="số lượt /api/me và /api/search mỗi máy khách")
     parser.add_argument("--workers", type=int, default=3, help="số tiến trình gunicorn")
+    parser.add_argument("--report-requests", type=int, default=20,
+                        help="số lượt xem báo cáo mức độ sử dụng toàn tỉnh (đo độ trễ)")
+    parser.add_argument("--overhead-rounds", type=int, default=4,
+                        help="số vòng /api/me xen kẽ có và không ghi nhận sử dụng")
     parser.add_argument("--think-ms", type=float, default=1000,
                         help="thời gian đọc trung bình giữa hai lượt của một đảng viên (pha đo độ trễ)")
     return parser.parse_args(argv)
@@ -436,7 +452,7 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="sotay-bench-api-"))
     os.chmod(workdir, 0o755)
     database = Postgres(workdir)
-    server = None
+    server = server_off = None
     try:
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="cms.settings.production",
                    SOTAY_DATABASE_URL=database.start(), SOTAY_SECRET_KEY=secrets.token_urlsafe(40),
@@ -453,15 +469,20 @@ def main(argv: list[str]) -> int:
         connections.close_all()
         port = free_port()
         server = start_server(env, port, args.workers, workdir / "gunicorn.log")
+        port_off = free_port()  # the same, not recording days of use: the baseline of activity_overhead_pct
+        server_off = start_server(dict(env, SOTAY_RECORD_ACTIVITY="0"), port_off, args.workers,
+                                  workdir / "gunicorn-off.log")
         result = {
             "scale": {"units": seeded.units, "members": seeded.members, "articles": seeded.articles,
-                      "clients": args.clients, "gunicorn_workers": args.workers, "seed_s": seeded.seconds},
-            **measure(port, seeded, args),
+                      "clients": args.clients, "gunicorn_workers": args.workers, "seed_s": seeded.seconds,
+                      **seeded.history},
+            **measure(port, seeded, args, port_off),
         }
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
+        for running in (server, server_off):
+            if running is not None:
+                running.terminate()
+                running.wait(30)
         database.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:

@@ -51,7 +51,7 @@ def _deref(schema: dict, components: dict) -> dict:
 
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
-    schema = SchemaGenerator(urlconf="cms.api.schema_urls").get_schema(request=None, public=True)
+    schema = SchemaGenerator(urlconf="cms.schema_urls").get_schema(request=None, public=True)
     return TemplateResponse(request, "api/docs.html", {
         "info": schema.get("info", {}),
         "operations": _operations(schema),

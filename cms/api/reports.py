@@ -1,9 +1,10 @@
 """Read rates of one page, rolled up the overseer's subtree (province → district → base → cell).
 
 The base of every rate is the page's eligible audience: party members below the unit with an active status,
-a role that may read the page's tier, and not exempt from party meetings (miễn sinh hoạt), who are counted
-apart. Accounts that are not party members are never counted: those without a member record, and the system
-administrator even when the demo gives them one to log in to the reader.
+a role that may read the page's tier, not exempt from party meetings (miễn sinh hoạt) on the day of the report
+and with a smartphone (`cms.org.selectors.eligible_members`); the exempt and those without a smartphone are
+counted apart and named on the report. Accounts that are not party members are never counted: those without a
+member record, and the system administrator even when the demo gives them one to log in to the reader.
 
 A committee member sees the subtree of their own unit (or of the page's owner unit, when the page was
 published below them); the province's system administrator sees the whole province.
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.org.models import Level, Member, Role, UnitPage
-from cms.org.selectors import active_members, can_read_layer, member_of
+from cms.org.selectors import active_members, can_read_layer, exempt_q, member_of
+from cms.org.selectors import eligible_members as eligible_of
 from layerformat.model import COMMITTEE
 
 from .models import Event, ReadFact
@@ -69,13 +71,19 @@ def party_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
 
 
 def eligible_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
-    """The base of the rates: party members of the subtree who take part in party life."""
-    return party_members(unit, roles)
+    """The base of the rates: party members of the subtree who take part in party life and can read on a phone."""
+    return eligible_of(party_members(unit, roles))
 
 
-def exempt_members(unit: UnitPage, roles: tuple[str, ...]) -> QuerySet:
-    """Party members of the subtree exempt from meetings today: shown beside the base, never in it."""
-    return party_members(unit, roles).exclude(pk__in=eligible_members(unit, roles).values("pk"))
+def base_counts(unit: UnitPage, roles: tuple[str, ...]) -> dict[str, int]:
+    """The base and what is left out of it: exempt today, and (not exempt) without a smartphone."""
+    members = party_members(unit, roles).filter(user__is_active=True)
+    exempt = members.filter(exempt_q())
+    return {
+        "eligible": eligible_members(unit, roles).count(),
+        "exempt": exempt.count(),
+        "no_smartphone": members.filter(no_smartphone=True).exclude(pk__in=exempt.values("pk")).count(),
+    }
 
 
 def report_top(user, page_id: int) -> UnitPage:
@@ -112,7 +120,7 @@ def page_report(user, page_id: int, *, unit_code: str | None = None,
     return {
         "page": {"id": page_id, "title": page.title, "layer": layer.prefix},
         "unit": {"code": focus.code, "name": focus.title, "level": focus.level},
-        "base": {"eligible": eligible_members(focus, roles).count(), "exempt": exempt_members(focus, roles).count()},
+        "base": base_counts(focus, roles),
         "units": [row.as_dict() for row in rows],
         "unread": unread,
         "unread_total": unread_total,
@@ -172,9 +180,9 @@ UNREAD_HEADER = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị"
 
 def base_sentence(report: dict) -> str:
     """What the rates are divided by, in the words the committees use."""
-    base = report.get("base") or {"eligible": 0, "exempt": 0}
-    return _("Tính trên %(eligible)d đảng viên thuộc diện sinh hoạt; không tính %(exempt)d đảng viên được miễn "
-             "sinh hoạt.") % base
+    base = {"eligible": 0, "exempt": 0, "no_smartphone": 0, **(report.get("base") or {})}
+    return _("Cơ sở tính: %(eligible)d đảng viên đang sinh hoạt, không kể %(exempt)d miễn sinh hoạt và "
+             "%(no_smartphone)d không có điện thoại thông minh.") % base
 
 
 def report_tables(report: dict) -> tuple[list[list], list[list]]:

@@ -264,8 +264,12 @@ class ReportUnreadSerializer(serializers.Serializer):
 
 
 class ReportBaseSerializer(serializers.Serializer):
-    eligible = serializers.IntegerField(help_text=_("Số đảng viên thuộc diện sinh hoạt: mẫu số của tỷ lệ."))
+    eligible = serializers.IntegerField(
+        help_text=_("Số đảng viên đang sinh hoạt, có điện thoại thông minh: mẫu số của tỷ lệ."))
     exempt = serializers.IntegerField(help_text=_("Số đảng viên được miễn sinh hoạt, không tính vào tỷ lệ."))
+    no_smartphone = serializers.IntegerField(
+        help_text=_("Số đảng viên không có điện thoại thông minh (không kể người miễn sinh hoạt), không tính vào "
+                    "tỷ lệ."))
 
 
 class ReportPageSerializer(serializers.Serializer):

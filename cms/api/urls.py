@@ -23,6 +23,6 @@ urlpatterns = [
     path("feedback/<int:pk>/escalate", views.FeedbackEscalateView.as_view(), name="feedback-escalate"),
     path("feedback/<int:pk>/seen", views.FeedbackSeenView.as_view(), name="feedback-seen"),
     path("reports/pages/<int:page_id>", views.PageReportView.as_view(), name="page-report"),
-    path("schema/", SpectacularAPIView.as_view(urlconf="cms.api.schema_urls"), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="cms.schema_urls"), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
 ]

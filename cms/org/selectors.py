@@ -87,4 +87,9 @@ def eligible_members(members=None, day=None):
     Provinces count members exempt from meetings and members without a smartphone apart, so rates divide by
     these members only (and reports say so).
     """
-    return active_members(members).filter(no_smartphone=False).exclude(exempt_q(day))
+    return active_members(members).filter(eligible_q(day))
+
+
+def eligible_q(day=None) -> Q:
+    """The condition of `eligible_members` as a Q, for counting inside one aggregate query."""
+    return Q(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False) & ~exempt_q(day)

@@ -20,6 +20,7 @@ from wagtail.models import Site
 from cms.org.models import Member, UnitPage
 from cms.org.services import create_member, create_unit
 
+from . import events
 from . import signals as publishing_signals
 from .models import KIND_MODELS, ArticlePage
 
@@ -152,5 +153,6 @@ def load_province(root: Path | None = None, progress: Callable | None = None) ->
         load_accounts(root, units, stats)
         load_members(root, stats)
         load_articles(root, units, stats, progress)
+    events.demo_loaded.send(sender=load_province, root=root)
     logger.info("loaded %s: %s; %d members in all", root, stats, Member.objects.count())
     return stats

@@ -12,3 +12,7 @@ from django.dispatch import Signal
 # `LayerId`) and `articles` (the `Article`s it now holds). Sent with `send`, not `send_robust`: a receiver
 # that fails fails the build task, which the queue then reports and retries like any other build error.
 layer_built = Signal()
+
+# Sent by `cms.publishing.demo.load_province` once the demo province is loaded (after its transaction), so
+# that apps above publishing can add their own demo data (e.g. a history of use) without being imported.
+demo_loaded = Signal()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cms.publishing",
     "cms.api",
     "cms.reader",
+    "cms.adoption",
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.adoption.middleware.ActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.publishing.middleware.AtomicAdminWritesMiddleware",  # last: it wraps the view itself
@@ -189,6 +191,8 @@ SOTAY_SITE_DIR = Path(os.environ.get("SOTAY_SITE_DIR", VAR_DIR / "site"))
 SOTAY_BUILD_DIR = Path(os.environ.get("SOTAY_BUILD_DIR", VAR_DIR / "build"))
 SOTAY_SIGNING_KEY_FILE = Path(os.environ.get("SOTAY_SIGNING_KEY_FILE", VAR_DIR / "keys" / "signing.key"))
 SOTAY_STORE = {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(SOTAY_SITE_DIR)}}
+# Days of use and installations of the reader (cms/adoption); "0" turns recording off.
+SOTAY_RECORD_ACTIVITY = os.environ.get("SOTAY_RECORD_ACTIVITY", "1") == "1"
 SOTAY_SPEECH = os.environ.get("SOTAY_SPEECH", "1") == "1"
 SOTAY_MANIFEST_EXPIRES_DAYS = 30
 SOTAY_RESET_CODE_MINUTES = 60 * 24

@@ -137,3 +137,18 @@ def test_only_a_units_leader_prints_its_activation_sheet(tree, username):
     assert issued <= ({home} if role == "secretary" else set())
     for path in ("/kich-hoat/", "/huong-dan/"):
         assert Client().get(path).status_code == 200
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_adoption_report_for_every_role_at_every_level(tree, as_member, username):
+    """Mức độ sử dụng: committees see their unit and every unit below it, nobody else sees anything."""
+    client = as_member(username)
+    _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
+    own = client.get("/api/reports/adoption")
+    assert own.status_code == (200 if role in COMMITTEE else 403), username
+    if own.status_code == 200:
+        assert {row["code"] for row in own.json()["units"]} == {c for c, *_r in UNITS if home in chain(c)}
+    for code, *_rest in UNITS:
+        allowed = role in COMMITTEE and home in chain(code)
+        answer = client.get("/api/reports/adoption", {"unit": code, "format": "csv"})
+        assert answer.status_code == (200 if allowed else 403), (username, code)

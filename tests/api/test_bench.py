@@ -31,3 +31,7 @@ def test_bench_api_reports_every_number(tmp_path):
     for phase in ("me", "search", "me_saturated", "search_saturated"):
         assert result["statuses"][phase] == {"200": 12}, phase
         assert result[f"{phase}_p95_ms"] > 0
+    assert result["adoption_report_statuses"] == {"200": 20} and result["adoption_report_p95_ms"] > 0
+    assert result["scale"]["signed_in"] > 0 and result["scale"]["activity_days"] >= result["scale"]["signed_in"]
+    assert result["me_recording_on_per_s"] > 0 and result["me_recording_off_per_s"] > 0
+    assert isinstance(result["activity_overhead_pct"], float)

@@ -131,7 +131,7 @@ def test_a_district_lists_unread_members_of_every_cell_below(tree, province_news
     assert unread == {"dv2.x1": "x1", "cuv.x1": "x1", "bt.x1": "x1", "dv.hs": "hs", "cuv.hs": "hs",
                       "bbt.dt": "dt", "cuv.dt": "dt", "bt.dt": "dt"}
     assert report["unread_total"] == 8
-    assert report["base"] == {"eligible": 10, "exempt": 0}
+    assert report["base"] == {"eligible": 10, "exempt": 0, "no_smartphone": 0}
     assert report["unread"][0]["unit"]["name"] == "Đảng bộ huyện Đại Từ"  # listed unit by unit, top first
 
 
@@ -171,7 +171,8 @@ def test_the_admin_report_says_what_the_rates_are_counted_on(tree, province_news
     index = client.get("/admin/ty-le-doc/").content.decode()
     assert "Nghị quyết Đại hội Đảng bộ tỉnh" in index
     page = client.get(f"/admin/ty-le-doc/{province_news.pk}/?unit=dt").content.decode()
-    assert "Tính trên 10 đảng viên thuộc diện sinh hoạt; không tính 0 đảng viên được miễn sinh hoạt." in page
+    assert ("Cơ sở tính: 10 đảng viên đang sinh hoạt, không kể 0 miễn sinh hoạt và 0 không có điện thoại thông minh."
+            in page)
     assert "Chưa đọc xong (8)" in page and "Đảng bộ xã Hùng Sơn" in page
 
 
@@ -181,3 +182,29 @@ def test_a_committee_member_off_every_board_opens_the_reports_in_the_admin(tree,
     assert index.status_code == 200 and "Nghị quyết Đại hội Đảng bộ tỉnh" in index.content.decode()
     assert client.get(f"/admin/ty-le-doc/{province_news.pk}/").status_code == 200
     assert client.get("/admin/members/", follow=True).content.decode().count("Đảng viên dv.x1") == 0
+
+
+def test_rates_are_counted_on_eligible_members_and_say_so(tree, province_news, as_member):
+    """Members exempt from meetings today and members without a smartphone leave the base, and the report
+    names how many were left out; an exemption that ended or has not started yet counts as nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Member = type(tree["dv2.x1"])
+    Member.objects.filter(pk=tree["dv2.x1"].pk).update(exempt_from=today - timedelta(days=30),
+                                                        exempt_reason="Đi làm ăn xa")
+    Member.objects.filter(pk=tree["dv.hs"].pk).update(no_smartphone=True)
+    Member.objects.filter(pk=tree["cuv.hs"].pk).update(exempt_from=today - timedelta(days=60),
+                                                        exempt_until=today - timedelta(days=1))
+    client = as_member("cuv.dt")
+    report = client.get(f"/api/reports/pages/{province_news.pk}").json()
+    assert report["base"] == {"eligible": 8, "exempt": 1, "no_smartphone": 1}
+    x1 = rows(report)["x1"]
+    assert (x1["members"], x1["completed"], x1["completed_rate"]) == (3, 1, round(1 / 3, 4))
+    assert rows(report)["hs"]["members"] == 5 and rows(report)["dt"]["members"] == 8
+    assert {"dv2.x1", "dv.hs"}.isdisjoint(m["username"] for m in report["unread"])
+    exported = client.get(f"/api/reports/pages/{province_news.pk}?format=csv").content.decode("utf-8-sig")
+    assert ("Cơ sở tính: 8 đảng viên đang sinh hoạt, không kể 1 miễn sinh hoạt và 1 không có điện thoại "
+            "thông minh.") in exported

@@ -106,7 +106,9 @@
   /* --- fetching ----------------------------------------------------------------------------------------- */
 
   function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+    var headers = { Accept: "application/json" };
+    if (window.sotayOutbox) headers["X-Sotay-Display"] = window.sotayOutbox.displayMode();
+    return fetch(url, { credentials: "same-origin", headers: headers }).then(function (r) {
       if (r.headers.get("X-Sotay-Offline")) setOffline(true);
       if (r.status === 401 || r.status === 403) {
         sessionExpired();

@@ -108,11 +108,23 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  /* How the handbook runs, sent with the requests the reader makes anyway (X-Sotay-Display): "standalone"
+     when opened from the home screen as an installed app, "installed" once the browser fired appinstalled,
+     else "browser". The server counts installations from it ("Mức độ sử dụng"); no request is added. */
+  root.addEventListener("appinstalled", function () { store("installed", "1"); });
+  function displayMode() {
+    var media = root.matchMedia ? function (q) { return root.matchMedia(q).matches; } : function () { return false; };
+    if (media("(display-mode: standalone)") || media("(display-mode: fullscreen)") || media("(display-mode: minimal-ui)")
+        || root.navigator.standalone === true) return "standalone";
+    return stored("installed") === "1" ? "installed" : "browser";
+  }
+
   function request(method, url, body) {
     return fetch(url, {
       method: method,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken(),
+                 "X-Sotay-Display": displayMode() },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
@@ -254,7 +266,8 @@
   document.addEventListener("visibilitychange", function () { if (!document.hidden) schedule(500); });
   schedule(1000);
 
-  var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid };
+  var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid,
+              displayMode: displayMode };
   root.sotayOutbox = api;
 
   /* --- article pages ------------------------------------------------------------------------------------- */

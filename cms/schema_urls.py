@@ -1,0 +1,8 @@
+"""URLconf the OpenAPI schema is generated from: sotay's API endpoints only (not Wagtail's admin API)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("cms.api.urls")),
+    path("api/", include("cms.adoption.urls")),
+]
