@@ -21,6 +21,7 @@ from cms.org.models import Member, UnitPage
 from cms.org.services import create_member, create_unit
 
 from . import signals as publishing_signals
+from .events import demo_loaded
 from .models import KIND_MODELS, ArticlePage
 
 logger = logging.getLogger("sotay.publishing")
@@ -152,5 +153,6 @@ def load_province(root: Path | None = None, progress: Callable | None = None) ->
         load_accounts(root, units, stats)
         load_members(root, stats)
         load_articles(root, units, stats, progress)
+        demo_loaded.send(sender=load_province, units=units)
     logger.info("loaded %s: %s; %d members in all", root, stats, Member.objects.count())
     return stats

@@ -12,3 +12,8 @@ from django.dispatch import Signal
 # `LayerId`) and `articles` (the `Article`s it now holds). Sent with `send`, not `send_robust`: a receiver
 # that fails fails the build task, which the queue then reports and retries like any other build error.
 layer_built = Signal()
+
+# Sent by `cms.publishing.demo.load_province` inside its transaction once the demo province is loaded, with
+# `units` (code → UnitPage): apps above publishing add their own demo data (meetings, ...) without publishing
+# knowing them.
+demo_loaded = Signal()
