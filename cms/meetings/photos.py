@@ -27,7 +27,7 @@ class Photo:
 
 
 def resize(upload) -> Photo:
-    """Decode, turn upright (EXIF), shrink to at most PHONE_WIDTH wide and store as JPEG; EXIF (place, phone) dropped."""
+    """Decode, turn upright (EXIF), shrink to at most PHONE_WIDTH wide and store as JPEG without EXIF."""
     if getattr(upload, "size", 0) > MAX_UPLOAD:
         raise ServiceError(_("Ảnh quá lớn (tối đa 20 MB)."))
     try:
