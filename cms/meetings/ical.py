@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -23,10 +23,8 @@ def feed(meetings: list[Meeting], *, name: str, base_url: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TZ_NAME)
-    first = min((m.starts_at for m in meetings), default=timezone.now())
-    last = max((m.starts_at for m in meetings), default=timezone.now())
-    cal.add_component(Timezone.from_tzid(TZ_NAME, first_date=first.date() - timedelta(days=1),
-                                         last_date=last.date() + timedelta(days=1)))
+    # Vietnam has kept UTC+7 without daylight saving since 1975: one STANDARD rule covers every meeting.
+    cal.add_component(Timezone.from_tzid(TZ_NAME, first_date=date(1976, 1, 1)))
     for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@{meeting.client_id}")

@@ -77,7 +77,8 @@ def test_answers_need_a_reason_to_be_excused_and_the_newest_answer_wins(tree, as
     assert no_reason.status_code == 400 and no_reason.json()["detail"] == "Hãy ghi lý do xin vắng."
     later = {"client_id": str(uuid.uuid4()), "answer": "excused", "reason": "Đi làm xa",
              "client_time": now.isoformat()}
-    earlier = {"client_id": str(uuid.uuid4()), "answer": "attend", "client_time": (now - timedelta(hours=1)).isoformat()}
+    earlier = {"client_id": str(uuid.uuid4()), "answer": "attend",
+               "client_time": (now - timedelta(hours=1)).isoformat()}
     assert client.post(url, later, format="json").json()["my_answer"] == {"answer": "excused", "reason": "Đi làm xa"}
     # An older answer queued offline arrives afterwards: it does not undo the newer one.
     assert client.post(url, earlier, format="json").json()["my_answer"]["answer"] == "excused"

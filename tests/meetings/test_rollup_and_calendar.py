@@ -67,7 +67,8 @@ def test_calendar_feed_is_valid_private_and_revocable(tree, as_member, schedule)
     events = calendar.walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == [meeting["title"]]  # not the committee's meeting
     start = events[0].decoded("DTSTART")
-    assert str(start.tzinfo) == "Asia/Ho_Chi_Minh" and start == Meeting.objects.get(pk=meeting["id"]).starts_at.replace(microsecond=0)
+    assert str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+    assert start == Meeting.objects.get(pk=meeting["id"]).starts_at.replace(microsecond=0)
     assert "Học tập nghị quyết" in str(events[0]["DESCRIPTION"])
     assert str(events[0]["LOCATION"]) == "Nhà văn hóa xóm Đồng Tâm"
     new_url = as_member("dv.x1").post("/api/calendar/token").json()["url"]
