@@ -1,6 +1,6 @@
 """The committees' roll-up of cell meetings for one month: two queries whatever the size of the subtree.
 
-Per cell: meetings due (not cancelled, already started), held (attendance marked or minutes posted), not held,
+Per cell: meetings due (not cancelled, already started or held), held (attendance marked or minutes posted), not held,
 attendance marks by kind, attendance rate = (có mặt + dự trực tuyến) / marks, quality ratings, and whether every
 held meeting has its minutes. Rows are summed up the tree to every unit between the overseer and the cells.
 """
@@ -37,7 +37,9 @@ def rollup(unit: UnitPage, month: str, *, now: datetime | None = None) -> dict:
     start, end = month_bounds(month)
     units = list(UnitPage.objects.filter(path__startswith=unit.path).order_by("path")
                  .values("pk", "path", "depth", "code", "title", "level"))
-    due = Q(meetings__cancelled=False, meetings__starts_at__gte=start, meetings__starts_at__lt=min(end, now))
+    # Due: started by now, or already held (marks are taken from two hours before the start).
+    due = Q(meetings__cancelled=False, meetings__starts_at__gte=start, meetings__starts_at__lt=end) & (
+        Q(meetings__starts_at__lt=now) | Q(meetings__held_at__isnull=False))
     held = due & Q(meetings__held_at__isnull=False)
     quality = {f"quality_{q}": Count("meetings", filter=held & Q(meetings__quality=q), distinct=True)
                for q in Quality.values}
