@@ -186,3 +186,23 @@ class CalendarToken(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (RFC 8030 endpoint and RFC 8291 keys) for one member."""
+
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReminderSent(models.Model):
+    """One reminder (meeting, member, which) claimed for sending: the key makes a restarted worker skip it."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    delivered = models.PositiveSmallIntegerField(default=0)

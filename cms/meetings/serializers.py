@@ -161,3 +161,23 @@ class RollupSerializer(serializers.Serializer):
 
 def default_month() -> str:
     return timezone.localdate().strftime("%Y-%m")
+
+
+class PushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=64)
+
+
+class PushSubscriptionSerializer(serializers.Serializer):
+    """What the browser's PushSubscription.toJSON() gives."""
+
+    endpoint = serializers.URLField(max_length=1000)
+    keys = PushKeysSerializer()
+
+
+class PushEndpointSerializer(serializers.Serializer):
+    endpoint = serializers.URLField(max_length=1000)
+
+
+class PushKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField()

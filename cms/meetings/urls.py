@@ -14,6 +14,8 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes", views.MinutesView.as_view(), name="minutes"),
     path("meetings/<int:pk>/photos/<int:photo>", views.PhotoView.as_view(), name="photo"),
     path("meetings/<int:pk>/rating", views.RatingView.as_view(), name="rating"),
+    path("push/key", views.PushKeyView.as_view(), name="push-key"),
+    path("push/subscriptions", views.PushSubscriptionView.as_view(), name="push-subscriptions"),
     path("calendar/token", views.CalendarTokenView.as_view(), name="calendar-token"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
 ]

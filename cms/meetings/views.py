@@ -21,7 +21,7 @@ from cms.api.selectors import oversight_unit
 from cms.api.views import ApiView, _validated
 from cms.org.models import UnitPage
 
-from . import ical, services
+from . import ical, push, services
 from . import serializers as s
 from .models import CalendarToken, Meeting, MinutesPhoto
 from .renderers import RollupCSVRenderer, RollupXLSXRenderer
@@ -219,3 +219,26 @@ class CalendarFeedView(ApiView):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=900"
         return response
+
+
+class PushKeyView(ApiView):
+    @extend_schema(summary="Khóa máy chủ (VAPID) để điện thoại đăng ký nhận nhắc lịch họp",
+                   responses={200: s.PushKeySerializer})
+    def get(self, request):
+        return Response({"public_key": push.public_key()})
+
+
+class PushSubscriptionView(ApiView):
+    @extend_schema(summary="Nhận nhắc lịch họp trên điện thoại này (Web Push)", request=s.PushSubscriptionSerializer,
+                   responses={201: None, 400: api_s.DetailSerializer})
+    def post(self, request):
+        data = _validated(s.PushSubscriptionSerializer, request.data)
+        push.subscribe(member=self.member, endpoint=data["endpoint"], **data["keys"])
+        return Response(status=201)
+
+    @extend_schema(summary="Thôi nhận nhắc lịch họp trên điện thoại này", request=s.PushEndpointSerializer,
+                   responses={204: None})
+    def delete(self, request):
+        data = _validated(s.PushEndpointSerializer, request.data)
+        push.unsubscribe(member=self.member, endpoint=data["endpoint"])
+        return Response(status=204)

@@ -17,3 +17,7 @@ layer_built = Signal()
 # `units` (code → UnitPage): apps above publishing add their own demo data (meetings, ...) without publishing
 # knowing them.
 demo_loaded = Signal()
+
+# Sent by `sotay worker` once a minute, beside publish_scheduled: apps above publishing queue their periodic jobs
+# (meeting reminders, ...) on it.
+worker_tick = Signal()

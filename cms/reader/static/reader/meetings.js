@@ -128,6 +128,50 @@
     return li;
   }
 
+  function urlKey(text) {
+    var b64 = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(b64);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  /* "Nhận nhắc lịch họp": a Web Push subscription of this phone; without it, reminders show on the home. */
+  function pushButton(status) {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return null;
+    var button = el("button", { type: "button", class: "btn", id: "push-toggle", "aria-pressed": "false",
+      text: "Nhận nhắc lịch họp" });
+    function paint(on) {
+      button.setAttribute("aria-pressed", String(on));
+      button.textContent = on ? "✓ Đang nhận nhắc lịch họp" : "Nhận nhắc lịch họp";
+    }
+    navigator.serviceWorker.ready.then(function (reg) { return reg.pushManager.getSubscription(); })
+      .then(function (sub) { paint(Boolean(sub)); }, function () { /* no push here */ });
+    button.addEventListener("click", function () {
+      navigator.serviceWorker.ready.then(function (reg) {
+        return reg.pushManager.getSubscription().then(function (sub) {
+          if (sub) {
+            return send("DELETE", "/api/push/subscriptions", { endpoint: sub.endpoint }).then(function () {
+              return sub.unsubscribe();
+            }).then(function () { paint(false); });
+          }
+          return Notification.requestPermission().then(function (permission) {
+            if (permission !== "granted") throw new Error("Bạn chưa cho phép thông báo; lời nhắc sẽ hiện ở trang chủ.");
+            return getJSON("/api/push/key");
+          }).then(function (answer) {
+            return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlKey(answer.data.public_key) });
+          }).then(function (created) {
+            return send("POST", "/api/push/subscriptions", created.toJSON());
+          }).then(function (answer) {
+            if (answer.status !== 201) throw new Error(answer.data.detail || "Chưa đăng ký nhận nhắc được.");
+            paint(true);
+          });
+        });
+      }).catch(function (error) { status.textContent = error.message || "Chưa đăng ký nhận nhắc được."; });
+    });
+    return button;
+  }
+
   function home(section) {
     var me = JSON.parse(($("sotay-me") || {}).textContent || "{}");
     section.hidden = false;
@@ -151,6 +195,8 @@
       }, function () { status.textContent = "Cần có mạng để tạo đường dẫn lịch."; });
     });
     tools.appendChild(calendar);
+    var remind = pushButton(status);
+    if (remind) tools.appendChild(remind);
     section.appendChild(tools);
     getJSON("/api/meetings").then(function (answer) {
       if (answer.status !== 200) { status.textContent = answer.data.detail || "Chưa tải được lịch sinh hoạt."; return; }

@@ -561,3 +561,25 @@ function collectGarbage() {
   }).catch(function () {}).then(function () { collecting = null; });
   return collecting;
 }
+
+/* --- meeting reminders (Web Push) -------------------------------------------------------------------------- */
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { title: event.data.text() }; }
+  event.waitUntil(self.registration.showNotification(data.title || "Sổ tay đảng viên", {
+    body: data.body || "", tag: data.tag, icon: SOTAY_PRECACHE.filter(function (u) { return /icon-192/.test(u); })[0],
+    data: { url: data.url || "/" }, lang: "vi",
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (clients) {
+    for (var i = 0; i < clients.length; i++) {
+      if ("focus" in clients[i]) { clients[i].navigate(url); return clients[i].focus(); }
+    }
+    return self.clients.openWindow(url);
+  }));
+});

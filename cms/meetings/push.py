@@ -1,0 +1,154 @@
+"""Web Push reminders of meetings: VAPID (RFC 8292) with pywebpush, payload encrypted per RFC 8291.
+
+Reminders go out the day before (from 24 hours before the start) and two hours before. Each (meeting, member,
+which) is claimed by inserting its key into `ReminderSent` before anything is sent, in its own committed
+transaction: a worker restarted mid-run finds the key and sends nothing twice (a reminder cut off by a crash
+is lost rather than doubled). A subscription the push service answers 404 or 410 is gone and is deleted.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Meeting, PushSubscription, ReminderSent
+from .selectors import expected_members
+
+logger = logging.getLogger("sotay.meetings")
+
+WINDOWS = {"day-before": (timedelta(hours=24), timedelta(hours=2)), "two-hours": (timedelta(hours=2), timedelta(0))}
+TIMEOUT_S = 10
+
+
+def key_file() -> Path:
+    return Path(getattr(settings, "SOTAY_VAPID_KEY_FILE", Path(settings.SOTAY_VAR_DIR) / "keys" / "vapid.pem"))
+
+
+def vapid():
+    """The installation's VAPID key, generated into var/keys on first use (production sets the file)."""
+    from py_vapid import Vapid02
+
+    path = key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Vapid02()
+        key.generate_keys()
+        key.save_key(str(path))
+        path.chmod(0o600)
+    return Vapid02.from_file(str(path))
+
+
+def public_key() -> str:
+    """The application server key a browser subscribes with (uncompressed P-256 point, base64url)."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = vapid().public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def subscribe(*, member, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    sub, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"member": member, "p256dh": p256dh, "auth": auth})
+    return sub
+
+
+def unsubscribe(*, member, endpoint: str) -> int:
+    return PushSubscription.objects.filter(member=member, endpoint=endpoint).delete()[0]
+
+
+def _payload(meeting: Meeting, which: str) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    lead = "Ngày mai họp" if which == "day-before" else "Còn hai giờ nữa họp"
+    return json.dumps({
+        "title": f"{lead}: {meeting.title}",
+        "body": f"{local:%H:%M} {local:%d/%m/%Y}" + (f", {meeting.place}" if meeting.place else ""),
+        "url": "/", "meeting": meeting.pk, "tag": f"meeting-{meeting.pk}-{which}",
+    }, ensure_ascii=False)
+
+
+@dataclass
+class SendResult:
+    claimed: int = 0
+    delivered: int = 0
+    dropped: int = 0
+    failed: int = 0
+
+
+def _claim(key: str, meeting: Meeting, member_id: int) -> bool:
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(key=key, meeting=meeting, member_id=member_id)
+        return True
+    except IntegrityError:
+        return False
+
+
+def send(sub: PushSubscription, data: str, claims: dict, key) -> str:
+    """Send one push; "ok", "gone" (subscription deleted) or "failed"."""
+    from pywebpush import WebPushException, webpush
+
+    info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
+    try:
+        webpush(info, data=data, vapid_private_key=key, vapid_claims=dict(claims), timeout=TIMEOUT_S, ttl=3600)
+        return "ok"
+    except WebPushException as exc:
+        status = getattr(exc.response, "status_code", None)
+        if status in (404, 410):
+            sub.delete()
+            return "gone"
+        logger.warning("push to %s failed: %s", sub.endpoint[:60], exc)
+        return "failed"
+    except OSError as exc:  # connection refused, timeout
+        logger.warning("push to %s failed: %s", sub.endpoint[:60], exc)
+        return "failed"
+
+
+def send_due_reminders(*, now: datetime | None = None) -> SendResult:
+    """Send every reminder that is due and not yet claimed."""
+    now = now or timezone.now()
+    result = SendResult()
+    key = vapid()
+    claims = {"sub": getattr(settings, "SOTAY_VAPID_SUBJECT", "mailto:quantri@sotay.invalid")}
+    meetings = Meeting.objects.filter(cancelled=False, starts_at__gt=now,
+                                      starts_at__lte=now + WINDOWS["day-before"][0]).select_related("unit")
+    for meeting in meetings:
+        left = meeting.starts_at - now
+        which = next(name for name, (start, end) in WINDOWS.items() if end < left <= start)
+        members = expected_members(meeting).filter(push_subscriptions__isnull=False).distinct()
+        subs: dict[int, list[PushSubscription]] = {}
+        for sub in PushSubscription.objects.filter(member__in=members):
+            subs.setdefault(sub.member_id, []).append(sub)
+        data = _payload(meeting, which)
+        for member_id, member_subs in subs.items():
+            if not _claim(f"{meeting.pk}:{member_id}:{which}", meeting, member_id):
+                continue
+            result.claimed += 1
+            delivered = 0
+            for sub in member_subs:
+                outcome = send(sub, data, claims, key)
+                delivered += outcome == "ok"
+                result.dropped += outcome == "gone"
+                result.failed += outcome == "failed"
+            result.delivered += delivered
+            ReminderSent.objects.filter(key=f"{meeting.pk}:{member_id}:{which}").update(delivered=delivered)
+    return result
+
+
+@task()
+def send_due_reminders_task() -> dict:
+    result = send_due_reminders()
+    return result.__dict__
+
+
+def queue_reminders(sender=None, **kwargs) -> None:
+    """Connected to the worker's minute tick: the sending itself runs as a job on the queue."""
+    send_due_reminders_task.enqueue()
