@@ -90,3 +90,20 @@ def test_demo_gives_every_cell_a_past_meeting_with_minutes_and_a_coming_one(tree
         assert Attendance.objects.filter(meeting=past).count() == tree[cell].members.count()
         assert coming.starts_at.astimezone(timezone.get_current_timezone()).day >= 25 or coming.moved_from
     assert uuid.UUID(str(Meeting.objects.first().client_id))
+
+
+def test_admin_rollup_page_shows_the_district_its_cells_and_exports(tree, as_member, schedule, client):
+    meeting = schedule(in_hours=-1)
+    as_member("bt.x1").post(f"/api/meetings/{meeting['id']}/attendance",
+                            {"marks": [mark(tree["dv.x1"].pk, "present")]}, format="json")
+    month = timezone.localdate(timezone.now() - timezone.timedelta(hours=1)).strftime("%Y-%m")
+    assert client.login(username="bt.dt", password="Matkhau-2026")
+    page = client.get("/admin/sinh-hoat/", {"month": month})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Đảng bộ huyện Đại Từ" in html and 'data-unit="hs"' in html and 'data-unit="x1"' not in html
+    below = client.get("/admin/sinh-hoat/", {"month": month, "unit": "hs"}).content.decode()
+    assert 'data-unit="x1"' in below and 'data-unit="x2"' in below and "x2" in below.split("chưa họp")[1]
+    assert f"/api/meetings/rollup?format=xlsx&amp;unit=hs&amp;month={month}" in below
+    refused = client.get("/admin/sinh-hoat/", {"unit": "y1"})  # Wagtail sends a refusal back to the dashboard
+    assert (refused.status_code, refused.url) == (302, "/admin/")
