@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ logger = logging.getLogger("sotay.meetings")
 
 WINDOWS = {"day-before": (timedelta(hours=24), timedelta(hours=2)), "two-hours": (timedelta(hours=2), timedelta(0))}
 TIMEOUT_S = 10
+SEND_THREADS = 16
 
 
 def key_file() -> Path:
@@ -92,54 +95,74 @@ def _claim(key: str, meeting: Meeting, member_id: int) -> bool:
         return False
 
 
-def send(sub: PushSubscription, data: str, claims: dict, key) -> str:
-    """Send one push; "ok", "gone" (subscription deleted) or "failed"."""
+def send(info: dict, data: str, claims: dict, key, session=None) -> str:
+    """Send one push; "ok", "gone" (404/410: the subscription no longer exists) or "failed"."""
     from pywebpush import WebPushException, webpush
 
-    info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     try:
-        webpush(info, data=data, vapid_private_key=key, vapid_claims=dict(claims), timeout=TIMEOUT_S, ttl=3600)
+        webpush(info, data=data, vapid_private_key=key, vapid_claims=dict(claims), timeout=TIMEOUT_S, ttl=3600,
+                requests_session=session)
         return "ok"
     except WebPushException as exc:
-        status = getattr(exc.response, "status_code", None)
-        if status in (404, 410):
-            sub.delete()
+        if getattr(exc.response, "status_code", None) in (404, 410):
             return "gone"
-        logger.warning("push to %s failed: %s", sub.endpoint[:60], exc)
+        logger.warning("push to %s failed: %s", info["endpoint"][:60], exc)
         return "failed"
     except OSError as exc:  # connection refused, timeout
-        logger.warning("push to %s failed: %s", sub.endpoint[:60], exc)
+        logger.warning("push to %s failed: %s", info["endpoint"][:60], exc)
         return "failed"
 
 
-def send_due_reminders(*, now: datetime | None = None) -> SendResult:
-    """Send every reminder that is due and not yet claimed."""
+def send_due_reminders(*, now: datetime | None = None, threads: int = SEND_THREADS) -> SendResult:
+    """Send every reminder that is due and not yet claimed: claims in the database, pushes from a thread pool
+    (each push is one HTTPS request to the browser vendor's push service, mostly waiting)."""
     now = now or timezone.now()
     result = SendResult()
     key = vapid()
     claims = {"sub": getattr(settings, "SOTAY_VAPID_SUBJECT", "mailto:quantri@sotay.invalid")}
     meetings = Meeting.objects.filter(cancelled=False, starts_at__gt=now,
                                       starts_at__lte=now + WINDOWS["day-before"][0]).select_related("unit")
-    for meeting in meetings:
-        left = meeting.starts_at - now
-        which = next(name for name, (start, end) in WINDOWS.items() if end < left <= start)
-        members = expected_members(meeting).filter(push_subscriptions__isnull=False).distinct()
-        subs: dict[int, list[PushSubscription]] = {}
-        for sub in PushSubscription.objects.filter(member__in=members):
-            subs.setdefault(sub.member_id, []).append(sub)
-        data = _payload(meeting, which)
-        for member_id, member_subs in subs.items():
-            if not _claim(f"{meeting.pk}:{member_id}:{which}", meeting, member_id):
-                continue
-            result.claimed += 1
-            delivered = 0
-            for sub in member_subs:
-                outcome = send(sub, data, claims, key)
-                delivered += outcome == "ok"
-                result.dropped += outcome == "gone"
-                result.failed += outcome == "failed"
-            result.delivered += delivered
-            ReminderSent.objects.filter(key=f"{meeting.pk}:{member_id}:{which}").update(delivered=delivered)
+    local = threading.local()
+
+    def deliver(job: tuple[int, dict, str]) -> tuple[int, str]:
+        if not hasattr(local, "session"):
+            import requests
+
+            local.session = requests.Session()
+        sub_id, info, data = job
+        return sub_id, send(info, data, claims, key, local.session)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for meeting in meetings:
+            left = meeting.starts_at - now
+            which = next(name for name, (start, end) in WINDOWS.items() if end < left <= start)
+            data = _payload(meeting, which)
+            subs: dict[int, list[PushSubscription]] = {}
+            for sub in PushSubscription.objects.filter(member__in=expected_members(meeting)):
+                subs.setdefault(sub.member_id, []).append(sub)
+            jobs, owner = [], {}
+            for member_id, member_subs in subs.items():
+                if not _claim(f"{meeting.pk}:{member_id}:{which}", meeting, member_id):
+                    continue
+                result.claimed += 1
+                for sub in member_subs:
+                    owner[sub.pk] = member_id
+                    jobs.append((sub.pk, {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
+                                 data))
+            delivered: dict[int, int] = {}
+            gone = []
+            for sub_id, outcome in pool.map(deliver, jobs):
+                if outcome == "ok":
+                    delivered[owner[sub_id]] = delivered.get(owner[sub_id], 0) + 1
+                    result.delivered += 1
+                elif outcome == "gone":
+                    gone.append(sub_id)
+                else:
+                    result.failed += 1
+            if gone:
+                result.dropped += PushSubscription.objects.filter(pk__in=gone).delete()[0]
+            for member_id, count in delivered.items():
+                ReminderSent.objects.filter(key=f"{meeting.pk}:{member_id}:{which}").update(delivered=count)
     return result
 
 
