@@ -1,9 +1,10 @@
 """Web Push reminders of meetings: VAPID (RFC 8292) with pywebpush, payload encrypted per RFC 8291.
 
 Reminders go out the day before (from 24 hours before the start) and two hours before. Each (meeting, member,
-which) is claimed by inserting its key into `ReminderSent` before anything is sent, in its own committed
-transaction: a worker restarted mid-run finds the key and sends nothing twice (a reminder cut off by a crash
-is lost rather than doubled). A subscription the push service answers 404 or 410 is gone and is deleted.
+which) is claimed by inserting its key into `ReminderSent` (one `INSERT … ON CONFLICT DO NOTHING RETURNING` per
+meeting, committed) before anything is sent: a worker restarted mid-run finds the key and sends nothing twice
+(a reminder cut off by a crash is lost rather than doubled). A subscription the push service answers 404 or
+410 for is gone and is deleted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -86,13 +87,18 @@ class SendResult:
     failed: int = 0
 
 
-def _claim(key: str, meeting: Meeting, member_id: int) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(key=key, meeting=meeting, member_id=member_id)
-        return True
-    except IntegrityError:
-        return False
+def _claim(meeting: Meeting, which: str, member_ids: list[int]) -> set[int]:
+    """Claim the reminders of these members in one committed statement; returns the members claimed now."""
+    if not member_ids:
+        return set()
+    table = ReminderSent._meta.db_table
+    rows = [(f"{meeting.pk}:{member_id}:{which}", meeting.pk, member_id, timezone.now(), 0) for member_id in member_ids]
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (f"INSERT INTO {table} (key, meeting_id, member_id, claimed_at, delivered) VALUES {values} "
+           "ON CONFLICT (key) DO NOTHING RETURNING member_id")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def send(info: dict, data: str, claims: dict, key, session=None) -> str:
@@ -141,11 +147,10 @@ def send_due_reminders(*, now: datetime | None = None, threads: int = SEND_THREA
             for sub in PushSubscription.objects.filter(member__in=expected_members(meeting)):
                 subs.setdefault(sub.member_id, []).append(sub)
             jobs, owner = [], {}
-            for member_id, member_subs in subs.items():
-                if not _claim(f"{meeting.pk}:{member_id}:{which}", meeting, member_id):
-                    continue
-                result.claimed += 1
-                for sub in member_subs:
+            claimed = _claim(meeting, which, sorted(subs))
+            result.claimed += len(claimed)
+            for member_id in claimed:
+                for sub in subs[member_id]:
                     owner[sub.pk] = member_id
                     jobs.append((sub.pk, {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
                                  data))
