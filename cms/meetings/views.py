@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
@@ -212,7 +213,7 @@ class CalendarFeedView(ApiView):
             token=token[:64], revoked_at__isnull=True).first()
         if row is None or not (row.member.is_active_member and row.member.user.is_active):
             raise Http404(_("Đường dẫn lịch không còn hiệu lực."))
-        since = timezone.now() - timezone.timedelta(days=62)
+        since = timezone.now() - timedelta(days=62)
         meetings = list(visible_meetings(row.member).filter(starts_at__gte=since).select_related("unit")
                         .prefetch_related("agenda").order_by("starts_at")[:200])
         body = ical.feed(meetings, name=f"Lịch sinh hoạt — {row.member.unit.title}", base_url="")
