@@ -12,6 +12,7 @@ BENCHES = {
     "api": "bench.api",
     "publish-s3": "bench.publish_s3",
     "reader": "bench.reader",
+    "meetings": "bench.meetings",
 }
 
 

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("api/", include("cms.api.urls")),
     path("api/", include("cms.adoption.urls")),
+    path("api/", include("cms.meetings.urls")),
 ]

@@ -20,8 +20,8 @@ from wagtail.models import Site
 from cms.org.models import Member, UnitPage
 from cms.org.services import create_member, create_unit
 
-from . import events
 from . import signals as publishing_signals
+from .events import demo_loaded
 from .models import KIND_MODELS, ArticlePage
 
 logger = logging.getLogger("sotay.publishing")
@@ -153,6 +153,6 @@ def load_province(root: Path | None = None, progress: Callable | None = None) ->
         load_accounts(root, units, stats)
         load_members(root, stats)
         load_articles(root, units, stats, progress)
-    events.demo_loaded.send(sender=load_province, root=root)
+        demo_loaded.send(sender=load_province, root=root, units=units)
     logger.info("loaded %s: %s; %d members in all", root, stats, Member.objects.count())
     return stats

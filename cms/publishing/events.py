@@ -13,6 +13,11 @@ from django.dispatch import Signal
 # that fails fails the build task, which the queue then reports and retries like any other build error.
 layer_built = Signal()
 
-# Sent by `cms.publishing.demo.load_province` once the demo province is loaded (after its transaction), so
-# that apps above publishing can add their own demo data (e.g. a history of use) without being imported.
+# Sent by `cms.publishing.demo.load_province` inside its transaction once the demo province is loaded, with
+# `root` (the content directory) and `units` (code → UnitPage): apps above publishing add their own demo data
+# (meetings, a history of use, ...) without publishing knowing them.
 demo_loaded = Signal()
+
+# Sent by `sotay worker` once a minute, beside publish_scheduled: apps above publishing queue their periodic jobs
+# (meeting reminders, ...) on it.
+worker_tick = Signal()

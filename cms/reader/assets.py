@@ -22,6 +22,8 @@ STATIC = {
     "css": "reader/reader.css",
     "shell": "reader/shell.js",
     "verify": "reader/verify.js",
+    "meetings": "reader/meetings.js",
+    "meetings_css": "reader/meetings.css",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",
@@ -73,7 +75,8 @@ def public_key() -> str:
 def service_worker_source() -> bytes:
     """sw.js with its precache list and a version that changes whenever any shell file does."""
     urls = shell_urls()
-    precache = [*SHELL_ROUTES[:1], *(urls[k] for k in ("css", "shell", "verify", "fold", "search", "receipts")),
+    precache = [*SHELL_ROUTES[:1], *(urls[k] for k in ("css", "shell", "verify", "fold", "search", "receipts",
+                                                       "meetings", "meetings_css")),
                 urls["icon192"], urls["manifest"]]
     body = _static_bytes(SW_SOURCE)
     version = _digest(json.dumps(precache).encode() + body)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import activation, guide, views
+from . import activation, guide, meeting_pages, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
@@ -11,6 +11,8 @@ urlpatterns = [
             name="guide-audio"),
     path("sw.js", views.service_worker, name="reader-sw"),
     path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
+    path("sinh-hoat/", meeting_pages.schedule_page, name="meeting-schedule"),
+    path("sinh-hoat/<int:pk>/", meeting_pages.meeting_page, name="meeting-page"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
 ]

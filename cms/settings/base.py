@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cms.org",
     "cms.publishing",
     "cms.api",
+    "cms.meetings",
     "cms.reader",
     "cms.adoption",
     "wagtail_headless_preview",

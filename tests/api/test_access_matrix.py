@@ -152,3 +152,47 @@ def test_adoption_report_for_every_role_at_every_level(tree, as_member, username
         allowed = role in COMMITTEE and home in chain(code)
         answer = client.get("/api/reports/adoption", {"unit": code, "format": "csv"})
         assert answer.status_code == (200 if allowed else 403), (username, code)
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_meetings_follow_the_layer_rule_for_every_role_at_every_level(tree, as_member, username):
+    """A meeting of unit U for tier t is seen, answered and put in the calendar exactly like layer (U, t);
+    only the leaders of U (and its committee for a committee meeting) see the attendance list and mark it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.meetings.models import Meeting
+
+    soon = timezone.now() + timedelta(hours=1)
+    meetings = {
+        (code, tier): Meeting.objects.create(unit=tree[code], title=f"Họp {code} {tier}", starts_at=soon, tier=tier,
+                                             kind="committee" if tier == "committee" else "regular")
+        for code, *_rest in UNITS for tier in TIERS
+    }
+    client = as_member(username)
+    member = tree[username]
+    readable = {key for key in meetings if may_read(username, *key)}
+    assert {(m["unit"]["code"], m["tier"]) for m in client.get("/api/meetings").json()} == readable
+    for (code, tier), meeting in meetings.items():
+        allowed = (code, tier) in readable
+        assert client.get(f"/api/meetings/{meeting.pk}").status_code == (200 if allowed else 404)
+        answer = {"client_id": str(uuid.uuid4()), "answer": "attend", "client_time": NOW}
+        status = client.post(f"/api/meetings/{meeting.pk}/response", answer, format="json").status_code
+        assert status == (200 if allowed else 404), (username, code, tier)
+        manages = member.unit.code == code and (
+            member.role == "secretary" or (member.role == "committee" and tier == "committee"))
+        status = client.get(f"/api/meetings/{meeting.pk}/attendance").status_code
+        assert status == (200 if manages else 403 if allowed else 404), (username, code, tier)
+        mark = {"client_id": str(uuid.uuid4()), "member": member.pk, "mark": "present", "client_time": NOW}
+        status = client.post(f"/api/meetings/{meeting.pk}/attendance", {"marks": [mark]}, format="json").status_code
+        assert status == (200 if manages else 403 if allowed else 404), (username, code, tier, "mark")
+    feed = client.post("/api/calendar/token").json()["url"].split("testserver", 1)[1]
+    from icalendar import Calendar
+
+    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(client.get(feed).content).walk("VEVENT")}
+    assert summaries == {f"Họp {code} {tier}" for code, tier in readable}
+    rollup = client.get("/api/meetings/rollup")
+    assert rollup.status_code == (200 if member.role in COMMITTEE else 403)
+    if rollup.status_code == 200:
+        assert {r["code"] for r in rollup.json()["units"]} == {c for c, *_r in UNITS if member.unit.code in chain(c)}

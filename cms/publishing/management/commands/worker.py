@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cms.publishing.events import worker_tick
+
 logger = logging.getLogger("sotay.publishing")
 
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
             while True:
                 try:
                     call_command("publish_scheduled", verbosity=0)
+                    worker_tick.send_robust(sender=Command)
                     if time.monotonic() - last_refresh > 6 * 3600:
                         # Manifests expire; re-sign layers nobody edits well before readers would refuse them.
                         refresh_expiring(compact=False)

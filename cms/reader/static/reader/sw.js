@@ -73,7 +73,9 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(shellPage(request));
   } else if (path.indexOf("/static/") === 0 || path.indexOf("/r/") === 0 || path === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
-  } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0) {
+  } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0 || path.indexOf("/api/meetings") === 0 ||
+             (request.mode === "navigate" && path.indexOf("/sinh-hoat/") === 0)) {
+    // Meetings and the attendance page: the last answer is kept, so the secretary can mark offline.
     event.respondWith(networkFirst(request));
   }
 });
@@ -559,3 +561,25 @@ function collectGarbage() {
   }).catch(function () {}).then(function () { collecting = null; });
   return collecting;
 }
+
+/* --- meeting reminders (Web Push) -------------------------------------------------------------------------- */
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { title: event.data.text() }; }
+  event.waitUntil(self.registration.showNotification(data.title || "Sổ tay đảng viên", {
+    body: data.body || "", tag: data.tag, icon: SOTAY_PRECACHE.filter(function (u) { return /icon-192/.test(u); })[0],
+    data: { url: data.url || "/" }, lang: "vi",
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (clients) {
+    for (var i = 0; i < clients.length; i++) {
+      if ("focus" in clients[i]) { clients[i].navigate(url); return clients[i].focus(); }
+    }
+    return self.clients.openWindow(url);
+  }));
+});

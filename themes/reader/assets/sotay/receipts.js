@@ -101,6 +101,22 @@
     return enqueue("saved", { client_id: uuid(), page: Number(pageId), on: Boolean(on) });
   }
 
+  /* Meetings (sinh hoạt chi bộ): an answer before the meeting, and the secretary's attendance marks, which are
+     sent in one batch per meeting like receipts. */
+  function meetingAnswer(meetingId, answer, reason) {
+    return enqueue("meeting-answer", {
+      client_id: uuid(), meeting: Number(meetingId), answer: answer, reason: reason || "",
+      client_time: new Date().toISOString(),
+    });
+  }
+
+  function attendanceMark(meetingId, memberId, mark) {
+    return enqueue("mark", {
+      client_id: uuid(), meeting: Number(meetingId), member: Number(memberId), mark: mark,
+      client_time: new Date().toISOString(),
+    });
+  }
+
   /* --- sending -------------------------------------------------------------------------------------------- */
 
   function csrfToken() {
@@ -173,10 +189,38 @@
       .then(function () { return sendReceipts(rest); });
   }
 
+  function sendMarks(items) {
+    if (!items.length) return Promise.resolve();
+    var meeting = items[0].payload.meeting;
+    var chunk = items.filter(function (i) { return i.payload.meeting === meeting; }).slice(0, BATCH);
+    var rest = items.filter(function (i) { return chunk.indexOf(i) < 0; });
+    var marks = chunk.map(function (i) {
+      var p = i.payload;
+      return { client_id: p.client_id, member: p.member, mark: p.mark, client_time: p.client_time };
+    });
+    return request("POST", "/api/meetings/" + meeting + "/attendance", { marks: marks })
+      .then(check)
+      .then(function (answer) {
+        var dropped = [].concat(answer.data.conflicts || [], answer.data.refused || []);
+        if (answer.status !== 200 && dropped.length) {
+          var keep = chunk.filter(function (i) { return dropped.indexOf(i.payload.client_id) < 0; });
+          return removeItems(dropped).then(function () { rest = keep.concat(rest); });
+        }
+        if (answer.status !== 200) {
+          announce({ state: "refused", kind: "mark", message: answer.data.detail || "Điểm danh không gửi được." });
+        }
+        return removeItems(chunk.map(function (i) { return i.id; }));
+      })
+      .then(function () { return sendMarks(rest); });
+  }
+
   function sendOne(item) {
     var p = item.payload;
     var call;
-    if (item.type === "feedback") {
+    if (item.type === "meeting-answer") {
+      call = request("POST", "/api/meetings/" + p.meeting + "/response",
+        { client_id: p.client_id, answer: p.answer, reason: p.reason, client_time: p.client_time });
+    } else if (item.type === "feedback") {
       var body = { client_id: p.client_id, kind: p.kind, body: p.body };
       if (p.page) body.page = p.page;
       call = request("POST", "/api/feedback", body);
@@ -215,9 +259,12 @@
   function run() {
     return pending().then(function (items) {
       var receipts = items.filter(function (i) { return i.type === "receipt"; });
-      var others = items.filter(function (i) { return i.type !== "receipt"; });
+      var marks = items.filter(function (i) { return i.type === "mark"; });
+      var others = items.filter(function (i) { return i.type !== "receipt" && i.type !== "mark"; });
       others.sort(function (a, b) { return a.created - b.created; });
-      return sendReceipts(receipts).then(function () { return sequence(others, sendOne); });
+      marks.sort(function (a, b) { return a.created - b.created; });
+      return sendReceipts(receipts).then(function () { return sendMarks(marks); })
+        .then(function () { return sequence(others, sendOne); });
     });
   }
 
@@ -267,7 +314,7 @@
   schedule(1000);
 
   var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid,
-              displayMode: displayMode };
+              displayMode: displayMode, meetingAnswer: meetingAnswer, attendanceMark: attendanceMark };
   root.sotayOutbox = api;
 
   /* --- article pages ------------------------------------------------------------------------------------- */

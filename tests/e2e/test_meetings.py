@@ -1,0 +1,87 @@
+"""Sinh hoạt chi bộ on a phone (360×640): the secretary schedules, a member answers, the secretary marks
+attendance with the network gone, and the district's roll-up counts each mark once when it is back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in, outbox_size, wait_for_service_worker, wait_until_sent
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TITLE = "Sinh hoạt chi bộ tháng 12 — học tập Nghị quyết"
+
+
+def attendance(site, meeting_id: int) -> dict[str, str]:
+    query = ("SELECT u.username, a.mark FROM meetings_attendance a JOIN org_member m ON a.member_id = m.id "
+             "JOIN auth_user u ON m.user_id = u.id WHERE a.meeting_id = ?")
+    with site.db() as db:
+        return dict(db.execute(query, (meeting_id,)))
+
+
+def test_schedule_answer_mark_offline_and_the_rollup_counts_once(site, phone):
+    starts = datetime.now(TZ) + timedelta(minutes=70)
+    secretary_phone = phone()
+    secretary = secretary_phone.new_page()
+    log_in(secretary, site, "bt.x1")
+    secretary.get_by_role("link", name="Xếp lịch họp").click()
+    secretary.get_by_label("Tiêu đề").fill(TITLE)
+    secretary.get_by_label("Ngày họp").fill(starts.strftime("%Y-%m-%d"))
+    secretary.get_by_label("Giờ họp").fill(starts.strftime("%H:%M"))
+    secretary.get_by_label("Địa điểm").fill("Nhà văn hóa xóm Đồng Tâm")
+    secretary.get_by_label("Chương trình (mỗi dòng một nội dung)").fill(
+        "Học tập Nghị quyết của Tỉnh ủy\nPhương hướng tháng tới")
+    secretary.get_by_role("button", name="Lưu lịch").click()
+    expect(secretary.locator("#schedule-status")).to_contain_text("Đã xếp lịch")
+
+    member = phone().new_page()
+    log_in(member, site, "dv.x1")
+    card = member.locator("#meetings-list .meeting", has_text=TITLE)
+    expect(card).to_contain_text("Nhà văn hóa xóm Đồng Tâm")
+    expect(card).to_contain_text("Học tập Nghị quyết của Tỉnh ủy")
+    expect(member.locator(".meeting-reminder")).to_contain_text("Sắp họp: " + TITLE)
+    meeting_id = int(card.get_attribute("data-meeting"))
+    card.get_by_role("button", name="Xin vắng").click()
+    card.get_by_label("Lý do xin vắng").fill("Đi làm ca đêm ở khu công nghiệp")
+    card.get_by_role("button", name="Gửi xin vắng").click()
+    expect(card.locator(".meeting-answer .status")).to_contain_text("Bạn đã xin vắng")
+    wait_until_sent(member)
+    with site.db() as db:
+        answers = list(db.execute("SELECT answer, reason FROM meetings_meetingresponse WHERE meeting_id = ?",
+                                  (meeting_id,)))
+    assert answers == [("excused", "Đi làm ca đêm ở khu công nghiệp")]
+
+    secretary.goto(site.url + "/")
+    secretary.locator(f".meeting[data-meeting='{meeting_id}']").get_by_role("link", name="Điểm danh, biên bản").click()
+    secretary.wait_for_selector("#meeting-page[data-ready='1']")
+    wait_for_service_worker(secretary)
+    expect(secretary.locator(".roster-row", has_text="dv.x1")).to_contain_text("xin vắng: Đi làm ca đêm")
+    box = secretary.locator(".roster-row", has_text="dv2.x1").get_by_role("button", name="Có mặt").bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 120  # a thumb's target on a 360 px screen
+
+    secretary_phone.set_offline(True)
+    secretary.locator(".roster-row", has_text="dv2.x1").get_by_role("button", name="Có mặt").click()
+    secretary.locator(".roster-row", has_text="dv.x1").get_by_role("button", name="Vắng có lý do").click()
+    secretary.locator(".roster-row", has_text="cuv.x1").get_by_role("button", name="Dự trực tuyến").click()
+    expect(secretary.locator("#attendance-counts")).to_contain_text("Có mặt 1 · Trực tuyến 1 · Vắng có lý do 1")
+    assert outbox_size(secretary) == 3
+    assert attendance(site, meeting_id) == {}
+    secretary.reload()  # the page and its list come back offline from the phone
+    secretary.wait_for_selector("#meeting-page[data-ready='1']")
+    expect(secretary.locator(".roster-row", has_text="dv2.x1").get_by_role("button", name="Có mặt")).to_have_attribute(
+        "aria-pressed", "true")
+
+    secretary_phone.set_offline(False)
+    wait_until_sent(secretary)
+    secretary.evaluate("sotayOutbox.flush()")  # sending again changes nothing
+    assert attendance(site, meeting_id) == {"dv2.x1": "present", "dv.x1": "excused", "cuv.x1": "online"}
+
+    district = phone().new_page()
+    log_in(district, site, "cuv.dt")
+    month = starts.strftime("%Y-%m")
+    rollup = district.evaluate(f"fetch('/api/meetings/rollup?month={month}').then(r => r.json())")
+    row = next(r for r in rollup["units"] if r["code"] == "x1")
+    assert (row["held"], row["present"], row["online"], row["excused"]) == (1, 1, 1, 1)
+    assert row["no_minutes"] == 1 and "x1" in rollup["cells_no_minutes"]
