@@ -70,8 +70,11 @@ def speech(
     enabled: bool,
     progress: ProgressFn | None = None,
     cache_dir: Path | None = None,
+    cached_only: bool = False,
 ) -> dict[int, str]:
     """Audio per article id, as a path inside the layer (`audio/<hash>.opus`); empty when disabled.
+
+    With `cached_only` (a text-first pass), articles whose audio is not in the cache yet get none this time.
 
     `site_builder.speech.synthesize_many` writes one audio file per article under `out_dir` (the layer's
     `audio/` dir), reusing `cache_dir` (shared by every layer: the same text is never synthesised twice).
@@ -97,6 +100,7 @@ def speech(
                     out_dir=out_dir,
                     cache_dir=cache_dir or work_dir / "audio-cache",
                     progress=(lambda done, total: progress("speech", done, total)) if progress else None,
+                    **({"cached_only": True} if cached_only else {}),
                 )
             except SpeechError as error:
                 raise BuildError("speech", error.message, f"a/{error.key}/") from error
@@ -189,6 +193,7 @@ class BuildResult:
     search: IndexStats
     audio: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    audio_pending: int = 0  # articles left without audio by a text-first build (a full build gives them one)
     uploaded: Any = None  # what the upload stage answered (the store's statistics), when there was one
 
     def as_dict(self) -> dict[str, Any]:
@@ -213,6 +218,7 @@ class Build:
     expires_days: int = 30
     now: datetime | None = None
     speech: bool = False
+    text_first: bool = False  # speech only from the cache; `audio_pending` says how many articles wait for audio
     speech_cache: Path | None = None
     compact: bool = False
     progress: ProgressFn | None = None
@@ -239,7 +245,7 @@ class Stage:
 # the e2e province can replace one (`pipeline.index = broken`).
 def _run_speech(b: Build) -> None:
     b.audio = speech(b.layer, b.articles, work_dir=b.work_dir, enabled=b.speech, progress=b.progress,
-                     cache_dir=b.speech_cache)
+                     cache_dir=b.speech_cache, **({"cached_only": True} if b.text_first else {}))
 
 
 def _run_render(b: Build) -> None:
@@ -248,6 +254,10 @@ def _run_render(b: Build) -> None:
 
 
 def _run_index(b: Build) -> None:
+    if b.text_first and b.speech and len(b.audio) < len(b.articles):
+        # The full build that brings the missing audio follows at once and indexes then (the index keeps its
+        # own record of what it holds); the text of a new article should not wait for Pagefind.
+        return
     b.searched = index(b.layer, b.articles, work_dir=b.work_dir, compact=b.compact, progress=b.progress)
 
 
@@ -352,6 +362,7 @@ def run_stages(stages: tuple[Stage, ...] | list[Stage], build: Build) -> BuildRe
         search=b.searched,
         audio=len(b.audio),
         seconds=b.seconds,
+        audio_pending=len(b.articles) - len(b.audio) if b.speech and b.text_first else 0,
         uploaded=b.uploaded,
     )
     log.info("published %s version %s: %s", b.layer, result.version, b.seconds)
@@ -373,13 +384,16 @@ def build_layer(
     now: datetime | None = None,
     speech_cache: Path | None = None,
     upload: UploadFn | None = None,
+    text_first: bool = False,
 ) -> BuildResult:
     """Build and publish one layer from its complete list of published articles.
 
     `articles` is the whole layer, not a diff: pages missing from it are unpublished (an empty list
     publishes an empty layer). `work_dir` is the layer's own persistent work dir (`var/build/u/tn/all`)
     or the build root (`var/build`), under which the layer's dir is then used. `unit_name` names the
-    layer when it has no articles. `upload`, when given, is the last stage (see `upload_stage`).
+    layer when it has no articles. `upload`, when given, is the last stage (see `upload_stage`). With
+    `text_first`, speech uses only cached audio, so new text is not held back by synthesis; the result's
+    `audio_pending` then says whether a full build should follow.
     Raises BuildError; on a failure before `publish` the live layer is untouched. Builds of the same
     layer wait for each other.
     """
@@ -387,7 +401,7 @@ def build_layer(
         layer=layer, site_dir=Path(site_dir), work_dir=layer_work_dir(Path(work_dir), layer), key=key,
         articles=articles, unit_name=unit_name or (articles[0].unit_name if articles else layer.unit_code),
         expires_days=expires_days, now=now, speech=speech, speech_cache=speech_cache, compact=compact,
-        progress=progress,
+        progress=progress, text_first=text_first,
     )
     return run_stages(FULL_BUILD + ((upload_stage(upload),) if upload else ()), build)
 

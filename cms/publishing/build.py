@@ -63,11 +63,13 @@ def store_upload(key) -> Callable[[LayerId, Path], Any] | None:
 
 
 def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None,
-              attempt: int = 1) -> dict:
+              attempt: int = 1, text_first: bool = False) -> dict:
     """Export, speak, render, index, sign, publish and upload one layer; returns the builder's statistics.
 
-    Every build is recorded for the admin's status of a publish (`build_status`); a failure is recorded and
-    raised as the builder's `BuildError` (export and database errors included)."""
+    With `text_first`, articles whose audio is not synthesised yet go out without it (`audio_pending` in the
+    statistics counts them; the queue then builds the layer again with their audio). Every build is recorded
+    for the admin's status of a publish (`build_status`); a failure is recorded and raised as the builder's
+    `BuildError` (export and database errors included)."""
     from cms.org.models import UnitPage
     from site_builder.errors import BuildError
     from site_builder.pipeline import build_layer
@@ -93,6 +95,7 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
             unit_name=unit_name,
             speech_cache=settings.SOTAY_VAR_DIR / "cache" / "audio",
             upload=store_upload(key),
+            text_first=text_first,
         )
     except BuildError as error:
         record_failed(layer=layer, started=started, stage=error.stage, error=str(error))

@@ -25,21 +25,26 @@ def retry_delay(attempt: int) -> timedelta:
 
 
 @task()
-def build_layer_task(layer_prefix: str, attempt: int = 1) -> dict:
+def build_layer_task(layer_prefix: str, attempt: int = 1, audio: bool = False) -> dict:
+    """Text first: a publish's build does not wait for the synthesis of new audio; when articles were left
+    without audio, a second build (`audio=True`) follows at once with it."""
     from site_builder.errors import BuildError
 
     from .build import build_one
 
     try:
-        return build_one(layer_prefix, attempt=attempt)
+        stats = build_one(layer_prefix, attempt=attempt, text_first=not audio)
     except BuildError as error:
-        retry_at = schedule_retry(layer_prefix, attempt)
+        retry_at = schedule_retry(layer_prefix, attempt, audio=audio)
         logger.error("build of %s failed (attempt %d, %s): %s", layer_prefix, attempt,
                      f"retry at {retry_at:%H:%M:%S}" if retry_at else "no retry left", error)
         raise
+    if stats.get("audio_pending"):
+        build_layer_task.enqueue(layer_prefix, 1, True)
+    return stats
 
 
-def schedule_retry(layer_prefix: str, attempt: int) -> datetime | None:
+def schedule_retry(layer_prefix: str, attempt: int, *, audio: bool = False) -> datetime | None:
     """Queue the build again after `retry_delay(attempt)`; None when the attempts are spent or the queue cannot
     defer (the immediate backend of tests), in which case the recorded failure tells the editor what to do."""
     from layerformat.model import LayerId
@@ -49,7 +54,7 @@ def schedule_retry(layer_prefix: str, attempt: int) -> datetime | None:
     if attempt >= MAX_ATTEMPTS or not build_layer_task.get_backend().supports_defer:
         return None
     retry_at = timezone.now() + retry_delay(attempt)
-    build_layer_task.using(run_after=retry_at).enqueue(layer_prefix, attempt + 1)
+    build_layer_task.using(run_after=retry_at).enqueue(layer_prefix, attempt + 1, audio)
     record_retry(layer=LayerId.parse(layer_prefix), retry_at=retry_at)
     return retry_at
 

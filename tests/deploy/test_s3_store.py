@@ -262,3 +262,17 @@ def test_an_empty_endpoint_means_aws():
     assert store.endpoint_url is None
     assert store.client.meta.endpoint_url.startswith("https://s3.")
     assert store.client.meta.endpoint_url.endswith("amazonaws.com")
+
+
+def test_a_new_article_resolves_at_once_although_the_old_manifest_is_cached(any_store, make_layer, sample_files,
+                                                                             tmp_path, monkeypatch):
+    from deploy import serve
+
+    gate = serve.ManifestCache()  # a gate process's own cache: the publisher cannot clear it
+    publish_layer(make_layer(sample_files(3), version=1), any_store)
+    assert resolve(any_store, "u/tn/dh/all", "a/1/", cache=gate).key  # the head of version 1 is cached now
+    publish_layer(make_layer(sample_files(4), version=2, site_dir=tmp_path / "v2"), any_store)
+    monkeypatch.setattr(serve, "MISS_REFRESH_S", 0.0)  # the once-a-second limit has passed
+    assert resolve(any_store, "u/tn/dh/all", "a/4/", cache=gate).key.endswith(".html")
+    with pytest.raises(serve.NotInLayer):
+        resolve(any_store, "u/tn/dh/all", "a/999/", cache=gate)

@@ -83,7 +83,7 @@ def test_a_failed_upload_keeps_the_previous_version_and_is_queued_again(
 
     assert bucket_version(on_s3) == before  # members still get the previous version, whole
     retry = builds_queued()[-1]
-    assert retry.args == [LAYER, 2] and retry.task.run_after is not None
+    assert retry.args == [LAYER, 2, False] and retry.task.run_after is not None
     row = LayerBuild.objects.get(layer=LAYER)
     assert row.failed_stage == "upload" and "upload" in row.error and row.retry_at == retry.task.run_after
     status = publish_status(second)
