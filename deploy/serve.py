@@ -4,7 +4,7 @@ The gate (the API's access check) calls `resolve` after it has decided the membe
 either tells nginx where the object is (X-Accel-Redirect or the `X-Sotay-Blob` header of `auth_request`), or
 redirects to `presigned_url_for(...)`. Manifests are cached for a couple of seconds: an old cached manifest only
 points at blobs that garbage collection keeps for a whole grace period. A path the cached manifest does not
-have (a just-published article) makes the gate read the head again, at most once a second per layer, so a new
+have (a just-published article) makes the gate read the head again, at most four times a second per layer, so a new
 article is readable as soon as its version is in the store.
 """
 
@@ -23,7 +23,7 @@ from layerformat.manifest import ManifestError
 from layerformat.model import LayerId
 
 MANIFEST_TTL_S = 2.0
-MISS_REFRESH_S = 1.0  # a miss re-reads the head only if the cached one is older than this
+MISS_REFRESH_S = 0.25  # a miss re-reads the head only if the cached one is older than this
 PARTS_KEPT = 2048  # manifest parts kept in memory (about 25 kB each at most)
 
 
