@@ -6,7 +6,9 @@ article through Wagtail exactly as an editor's Publish does (the signal queues t
 settings run at once). The time runs until the new version is signed, live and contains the article. In the same
 run, our render stage is compared with a plain mkdocs-material build of the same pages, and in the full
 province a cell member's reader is measured in Chromium over emulated 3G (`bench.reader`): the
-first view and one online search, with the province layer at its real size.
+first view and one online search, with the province layer at its real size. Last, `bench.publish_live` times
+Publish → a cell member reads the text of a 1,000-word article through the gate, and → its audio is fetchable,
+with the worker running as in production, for the local store and an S3 bucket (moto on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -166,6 +168,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--province-from", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--reader-runs", type=int, default=1,
                         help="số lần đo trình đọc qua 3G trên tỉnh đầy đủ (0: bỏ qua)")
+    parser.add_argument("--live-runs", type=int, default=3,
+                        help="số lần đo từ lúc bấm Xuất bản đến lúc đảng viên đọc, nghe được (0: bỏ qua)")
     args = parser.parse_args(argv)
     if args.child:
         sys.stdout.write(json.dumps(child(args.child[0], Path(args.child[1]), args.province_from)) + "\n")
@@ -175,12 +179,16 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="sotay-bench-") as tmp:
         work = args.work or Path(tmp)
         scales = {scale: run_scale(scale, work, reader_runs=args.reader_runs if scale == "full" else 0)
-                  for scale in args.scales.split(",")}
+                  for scale in args.scales.split(",") if scale}
         if "small" in scales and "full" in scales:
             # The small province with the full province's own articles: the province layer is the same,
             # so this pair shows what the number of units alone costs.
             scales["small_same_layer"] = run_scale("small", work, province_from="full")
         render = compare(args.pages, work / "render")
+        # Publish pressed → a cell member reads the text / can fetch the audio, local store and S3 (bench.publish_live)
+        from bench.publish_live import run as run_live
+
+        live = run_live(work / "live", args.live_runs) if args.live_runs else {}
     own, large = scales.get("small", {}), scales.get("full", {})
     # The target compares provinces by their number of units, so the small province publishes the same
     # province layer as the full one (its province committee writes as much); the generator's small province,
@@ -207,7 +215,11 @@ def main(argv: list[str]) -> int:
         "search_query_kb": reader.get("search_query_kb"),
         "home_ready_s_3g": reader.get("home_ready_s_3g"),
         "article_ready_s_3g": reader.get("article_ready_s_3g"),
-        "scales": scales, "render": render, "cpus": os.cpu_count(),
+        "publish_to_readable_s_local": live.get("publish_to_readable_s_local"),
+        "publish_to_readable_s_s3": live.get("publish_to_readable_s_s3"),
+        "publish_to_audio_s_local": live.get("publish_to_audio_s_local"),
+        "publish_to_audio_s_s3": live.get("publish_to_audio_s_s3"),
+        "scales": scales, "render": render, "publish_live": live.get("publish_live"), "cpus": os.cpu_count(),
     }
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2) + "\n")
     return 0

@@ -2,8 +2,10 @@
 
 The gate (the API's access check) calls `resolve` after it has decided the member may read the layer, then
 either tells nginx where the object is (X-Accel-Redirect or the `X-Sotay-Blob` header of `auth_request`), or
-redirects to `presigned_url_for(...)`. Manifests are cached for a few seconds: an old cached manifest only
-points at blobs that garbage collection keeps for a whole grace period.
+redirects to `presigned_url_for(...)`. Manifests are cached for a couple of seconds: an old cached manifest only
+points at blobs that garbage collection keeps for a whole grace period. A path the cached manifest does not
+have (a just-published article) makes the gate read the head again, at most four times a second per layer, so a new
+article is readable as soon as its version is in the store.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from deploy.stores import Store
 from layerformat.manifest import ManifestError
 from layerformat.model import LayerId
 
-MANIFEST_TTL_S = 5.0
+MANIFEST_TTL_S = 2.0
+MISS_REFRESH_S = 0.25  # a miss re-reads the head only if the cached one is older than this
 PARTS_KEPT = 2048  # manifest parts kept in memory (about 25 kB each at most)
 
 
@@ -43,11 +46,11 @@ class ManifestCache:
         self._entries: dict[tuple[str, str], tuple[float, Manifest | None]] = {}
         self._parts: dict[str, bytes] = {}
 
-    def get(self, store: Store, layer: str) -> Manifest | None:
+    def get(self, store: Store, layer: str, *, max_age_s: float | None = None) -> Manifest | None:
         cache_key = (store.describe(), layer)
         with self._lock:
             hit = self._entries.get(cache_key)
-        if hit and time.monotonic() - hit[0] < self.ttl_s:
+        if hit and time.monotonic() - hit[0] < (self.ttl_s if max_age_s is None else max_age_s):
             return hit[1]
         raw = store.get(layout.head_key(layer))
         manifest = Manifest.parse(raw) if raw is not None else None
@@ -94,7 +97,10 @@ def resolve(store: Store, layer_prefix: str, path: str, *, cache: ManifestCache 
         path += "index.html"
     if normpath(path) != path or path.startswith("../"):
         raise NotInLayer(path)
-    manifest = (cache or manifest_cache).get(store, layer)
+    cache = cache or manifest_cache
+    manifest = cache.get(store, layer)
+    if manifest is None or (path not in (layout.HEAD, layout.SIG) and _entry(cache, store, manifest, path) is None):
+        manifest = cache.get(store, layer, max_age_s=MISS_REFRESH_S)  # published since it was cached?
     if manifest is None:
         raise NotInLayer(f"{layer} chưa được phát hành")
     if path in (layout.HEAD, layout.SIG):
@@ -102,14 +108,18 @@ def resolve(store: Store, layer_prefix: str, path: str, *, cache: ManifestCache 
         # version's signature even while a publish is switching versions.
         key = layout.manifest_key(layer, manifest.version) + (".sig" if path == layout.SIG else "")
         return Resolved(key, content_type_for(path), REVALIDATE, True)
-    try:
-        entry = manifest.entry(path, (cache or manifest_cache).part_reader(store, manifest))
-    except ManifestError as exc:
-        raise NotInLayer(f"{path}: {exc}") from exc
+    entry = _entry(cache, store, manifest, path)
     if entry is None:
         raise NotInLayer(path)
     return Resolved(layout.blob_key(layer, path, entry["sha256"]), content_type_for(path),
                     cache_control_for_path(path), must_stay_same_origin(path))
+
+
+def _entry(cache: ManifestCache, store: Store, manifest: Manifest, path: str) -> dict | None:
+    try:
+        return manifest.entry(path, cache.part_reader(store, manifest))
+    except ManifestError as exc:
+        raise NotInLayer(f"{path}: {exc}") from exc
 
 
 def presigned_url_for(store: Store, layer_prefix: str, path: str, expires_s: int = 300, *,

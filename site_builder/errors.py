@@ -4,9 +4,11 @@ from __future__ import annotations
 
 
 class BuildError(Exception):
-    """A stage of a layer build failed; nothing was published.
+    """A stage of a layer build failed; nothing was published (when `stage` is "upload", the layer is live in
+    the site directory but the store still serves its previous version, whole).
 
-    `stage` is one of the pipeline stages (export, speech, render, index, sign, publish) and `page` the
+    `stage` is one of the pipeline stages (export, speech, render, index, sign, publish, prune, upload; verify
+    for a re-sign) and `page` the
     article path inside the layer (`a/12/`) when one page is to blame, so an operator knows where to look.
     """
 

@@ -1,9 +1,13 @@
-"""The layer build pipeline: export → speech → render → index → sign → publish.
+"""The layer build pipeline: export → speech → render → index → sign → publish → prune (→ upload).
 
 Export (Wagtail pages → `Article`s) lives in the CMS; everything from here on is plain Python. Each stage is a
 small function that raises `BuildError(stage, message, page)` and touches only the layer's work dir, until
 `publish` swaps the signed version in with one rename. Speech runs before render because pages embed the
 audio URL.
+
+A build is a table of named stages (`FULL_BUILD`, `RESIGN`) run by one loop (`run_stages`) over a `Build`
+that carries the inputs and what each stage hands the next. The caller may append stages of its own: the CMS
+passes an `upload` stage when the configured store is not the site directory (this package knows no store).
 
     result = build_layer(LayerId(("tn", "dh"), "all"), articles, site_dir=Path("var/site"),
                          work_dir=Path("var/build/u/tn/dh/all"), key=load_or_create_key(key_path))
@@ -15,7 +19,6 @@ import dataclasses
 import functools
 import logging
 import shutil
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +38,6 @@ from site_builder.search import IndexStats, index_layer
 
 log = logging.getLogger(__name__)
 
-STAGES = ("speech", "render", "index", "sign", "publish", "prune")
 ProgressFn = Callable[[str, int, int], None]
 T = TypeVar("T")
 
@@ -68,8 +70,11 @@ def speech(
     enabled: bool,
     progress: ProgressFn | None = None,
     cache_dir: Path | None = None,
+    cached_only: bool = False,
 ) -> dict[int, str]:
     """Audio per article id, as a path inside the layer (`audio/<hash>.opus`); empty when disabled.
+
+    With `cached_only` (a text-first pass), articles whose audio is not in the cache yet get none this time.
 
     `site_builder.speech.synthesize_many` writes one audio file per article under `out_dir` (the layer's
     `audio/` dir), reusing `cache_dir` (shared by every layer: the same text is never synthesised twice).
@@ -95,6 +100,7 @@ def speech(
                     out_dir=out_dir,
                     cache_dir=cache_dir or work_dir / "audio-cache",
                     progress=(lambda done, total: progress("speech", done, total)) if progress else None,
+                    **({"cached_only": True} if cached_only else {}),
                 )
             except SpeechError as error:
                 raise BuildError("speech", error.message, f"a/{error.key}/") from error
@@ -173,11 +179,6 @@ def layer_work_dir(work_dir: Path, layer: LayerId) -> Path:
     return work_dir / layer.prefix
 
 
-# Stages are looked up on the module at call time, so the speech hook (or a test) can replace one, and
-# because build_layer's `speech` flag shadows the function of the same name.
-_stages = sys.modules[__name__]
-
-
 @dataclass
 class BuildResult:
     layer: LayerId
@@ -192,12 +193,180 @@ class BuildResult:
     search: IndexStats
     audio: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    audio_pending: int = 0  # articles left without audio by a text-first build (a full build gives them one)
+    uploaded: Any = None  # what the upload stage answered (the store's statistics), when there was one
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready statistics (for logs, task results and benchmarks)."""
         data = dataclasses.asdict(self)
         data.update(layer=self.layer.prefix, path=str(self.path), search=dataclasses.asdict(self.search))
+        if self.uploaded is not None and hasattr(self.uploaded, "as_dict"):
+            data["uploaded"] = self.uploaded.as_dict()
         return data
+
+
+@dataclass
+class Build:
+    """One run of the pipeline: its inputs, and what each stage hands the next."""
+
+    layer: LayerId
+    site_dir: Path
+    work_dir: Path
+    key: Ed25519PrivateKey
+    articles: list[Article] = field(default_factory=list)
+    unit_name: str = ""
+    expires_days: int = 30
+    now: datetime | None = None
+    speech: bool = False
+    text_first: bool = False  # speech only from the cache; `audio_pending` says how many articles wait for audio
+    speech_cache: Path | None = None
+    compact: bool = False
+    progress: ProgressFn | None = None
+    # filled in by the stages
+    audio: dict[int, str] = field(default_factory=dict)
+    rendered: RenderStats = field(default_factory=RenderStats)
+    searched: IndexStats = field(default_factory=IndexStats)
+    staged: layout.StagedLayer | None = None
+    live: Path | None = None
+    uploaded: Any = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A named step of a build. `run` reads the `Build` and records its output on it; any failure becomes a
+    `BuildError` naming the stage, and a failure before `publish` leaves the live layer as it was."""
+
+    name: str
+    run: Callable[[Build], None]
+
+
+# The adapters look the stage functions up as module globals at call time, so a test or the speech hook of
+# the e2e province can replace one (`pipeline.index = broken`).
+def _run_speech(b: Build) -> None:
+    b.audio = speech(b.layer, b.articles, work_dir=b.work_dir, enabled=b.speech, progress=b.progress,
+                     cache_dir=b.speech_cache, **({"cached_only": True} if b.text_first else {}))
+
+
+def _run_render(b: Build) -> None:
+    b.rendered = render(b.layer, b.articles, work_dir=b.work_dir, unit_name=b.unit_name, audio=b.audio,
+                        progress=b.progress)
+
+
+def _run_index(b: Build) -> None:
+    if b.text_first and b.speech and len(b.audio) < len(b.articles):
+        # The full build that brings the missing audio follows at once and indexes then (the index keeps its
+        # own record of what it holds); the text of a new article should not wait for Pagefind.
+        return
+    b.searched = index(b.layer, b.articles, work_dir=b.work_dir, compact=b.compact, progress=b.progress)
+
+
+def _run_sign(b: Build) -> None:
+    b.staged = sign(b.layer, work_dir=b.work_dir, site_dir=b.site_dir, key=b.key, expires_days=b.expires_days,
+                    now=b.now)
+
+
+def _run_verify_live(b: Build) -> None:
+    """A re-sign signs what is live as it is: a layer that does not match its manifest (or is signed by
+    another key) is never re-signed."""
+    from layerformat.verify import verify_layer
+
+    now = b.now or datetime.now(UTC)
+    problems = [p for p in verify_layer(layout.live_path(b.site_dir, b.layer), b.key.public_key(), now=now)
+                if p.kind != "expired"]
+    if problems:
+        found = "; ".join(p.message for p in problems)
+        raise BuildError("verify", f"lớp đang phát hành không khớp manifest: {found}")
+
+
+def _run_resign(b: Build) -> None:
+    b.staged = layout.restage_live(b.layer, site_dir=b.site_dir, work_dir=b.work_dir, key=b.key,
+                                   expires_days=b.expires_days, now=b.now or datetime.now(UTC))
+
+
+def _run_publish(b: Build) -> None:
+    assert b.staged is not None, "publish needs a signed version"
+    b.live = publish(b.staged, site_dir=b.site_dir, work_dir=b.work_dir, key=b.key)
+
+
+def _run_prune(b: Build) -> None:
+    # Live already; deleting old versions is not something a reader waits for.
+    layout.prune_versions(b.site_dir, b.layer, background=True)
+
+
+FULL_BUILD: tuple[Stage, ...] = (
+    Stage("speech", _run_speech),
+    Stage("render", _run_render),
+    Stage("index", _run_index),
+    Stage("sign", _run_sign),
+    Stage("publish", _run_publish),
+    Stage("prune", _run_prune),
+)
+RESIGN: tuple[Stage, ...] = (
+    Stage("verify", _run_verify_live),
+    Stage("sign", _run_resign),
+    Stage("publish", _run_publish),
+    Stage("prune", _run_prune),
+)
+STAGES = tuple(stage.name for stage in FULL_BUILD)
+
+UploadFn = Callable[[LayerId, Path], Any]
+
+
+def upload_stage(upload: UploadFn) -> Stage:
+    """The last stage when the layers are served from a store other than the site directory: send the live
+    version there. `upload(layer, live_dir)` is given by the caller, which owns the choice of store; when it
+    fails the layer is live here but the store keeps serving its previous version, whole."""
+
+    def run(b: Build) -> None:
+        assert b.live is not None, "upload needs a published version"
+        b.uploaded = upload(b.layer, b.live)
+
+    return Stage("upload", run)
+
+
+def run_stages(stages: tuple[Stage, ...] | list[Stage], build: Build) -> BuildResult:
+    """Run `stages` in order under the layer's locks (builds of one layer wait for each other, so versions
+    reach the store in order), timing each; the first failure stops the build as a `BuildError`."""
+    b = build
+    b.work_dir.mkdir(parents=True, exist_ok=True)
+    with locked(b.work_dir / ".lock"), locked(layout.versions_root(b.site_dir, b.layer) / ".lock"):
+        try:
+            for stage in stages:
+                start = time.perf_counter()
+                if b.progress:
+                    b.progress(stage.name, 0, 0)
+                try:
+                    stage.run(b)
+                except BuildError:
+                    raise
+                except Exception as exc:
+                    log.exception("stage %s of %s failed", stage.name, b.layer)
+                    raise BuildError(stage.name, f"{type(exc).__name__}: {exc}") from exc
+                finally:
+                    b.seconds[stage.name] = round(time.perf_counter() - start, 4)
+        finally:
+            if b.staged is not None and b.staged.path.name.startswith(".staging-"):
+                shutil.rmtree(b.staged.path, ignore_errors=True)
+    assert b.staged is not None and b.live is not None, "a build ends with a published version"
+    result = BuildResult(
+        layer=b.layer,
+        version=b.staged.version,
+        path=b.live,
+        pages_rendered=b.rendered.pages_rendered,
+        pages_reused=b.rendered.pages_reused,
+        pages_removed=b.rendered.pages_removed,
+        files=len(b.staged.manifest["files"]),
+        files_copied=b.staged.files_copied,
+        bytes=b.staged.bytes,
+        search=b.searched,
+        audio=len(b.audio),
+        seconds=b.seconds,
+        audio_pending=len(b.articles) - len(b.audio) if b.speech and b.text_first else 0,
+        uploaded=b.uploaded,
+    )
+    log.info("published %s version %s: %s", b.layer, result.version, b.seconds)
+    return result
 
 
 def build_layer(
@@ -214,92 +383,37 @@ def build_layer(
     compact: bool = False,
     now: datetime | None = None,
     speech_cache: Path | None = None,
+    upload: UploadFn | None = None,
+    text_first: bool = False,
 ) -> BuildResult:
     """Build and publish one layer from its complete list of published articles.
 
     `articles` is the whole layer, not a diff: pages missing from it are unpublished (an empty list
     publishes an empty layer). `work_dir` is the layer's own persistent work dir (`var/build/u/tn/all`)
     or the build root (`var/build`), under which the layer's dir is then used. `unit_name` names the
-    layer when it has no articles. Raises BuildError; on any failure the live layer is untouched.
-    Builds of the same layer wait for each other.
+    layer when it has no articles. `upload`, when given, is the last stage (see `upload_stage`). With
+    `text_first`, speech uses only cached audio, so new text is not held back by synthesis; the result's
+    `audio_pending` then says whether a full build should follow.
+    Raises BuildError; on a failure before `publish` the live layer is untouched. Builds of the same
+    layer wait for each other.
     """
-    site_dir, work_dir = Path(site_dir), layer_work_dir(Path(work_dir), layer)
-    name = unit_name or (articles[0].unit_name if articles else layer.unit_code)
-    seconds: dict[str, float] = {}
-
-    def timed(stage: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        start = time.perf_counter()
-        if progress:
-            progress(stage, 0, 0)
-        try:
-            return func(*args, **kwargs)
-        finally:
-            seconds[stage] = round(time.perf_counter() - start, 4)
-
-    work_dir.mkdir(parents=True, exist_ok=True)
-    with locked(work_dir / ".lock"), locked(layout.versions_root(site_dir, layer) / ".lock"):
-        audio = timed(
-            "speech",
-            _stages.speech,
-            layer,
-            articles,
-            work_dir=work_dir,
-            enabled=speech,
-            progress=progress,
-            cache_dir=speech_cache,
-        )
-        rendered = timed(
-            "render",
-            _stages.render,
-            layer,
-            articles,
-            work_dir=work_dir,
-            unit_name=name,
-            audio=audio,
-            progress=progress,
-        )
-        searched = timed("index", _stages.index, layer, articles, work_dir=work_dir, compact=compact, progress=progress)
-        staged = timed(
-            "sign",
-            _stages.sign,
-            layer,
-            work_dir=work_dir,
-            site_dir=site_dir,
-            key=key,
-            expires_days=expires_days,
-            now=now,
-        )
-        try:
-            live = timed("publish", _stages.publish, staged, site_dir=site_dir, work_dir=work_dir, key=key)
-        finally:
-            if staged.path.name.startswith(".staging-"):
-                shutil.rmtree(staged.path, ignore_errors=True)
-        # Live already; cleaning up old versions is not a stage a reader waits for.
-        timed("prune", layout.prune_versions, site_dir, layer, background=True)
-    result = BuildResult(
-        layer=layer,
-        version=staged.version,
-        path=live,
-        pages_rendered=rendered.pages_rendered,
-        pages_reused=rendered.pages_reused,
-        pages_removed=rendered.pages_removed,
-        files=len(staged.manifest["files"]),
-        files_copied=staged.files_copied,
-        bytes=staged.bytes,
-        search=searched,
-        audio=len(audio),
-        seconds=seconds,
+    build = Build(
+        layer=layer, site_dir=Path(site_dir), work_dir=layer_work_dir(Path(work_dir), layer), key=key,
+        articles=articles, unit_name=unit_name or (articles[0].unit_name if articles else layer.unit_code),
+        expires_days=expires_days, now=now, speech=speech, speech_cache=speech_cache, compact=compact,
+        progress=progress, text_first=text_first,
     )
-    log.info("published %s version %s: %s", layer, result.version, seconds)
-    return result
+    return run_stages(FULL_BUILD + ((upload_stage(upload),) if upload else ()), build)
 
 
 def remove_layer(
-    layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, unit_name: str | None = None
+    layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, unit_name: str | None = None,
+    upload: UploadFn | None = None,
 ) -> BuildResult:
     """Unpublish everything in a layer: publish a valid, signed, empty version (never a missing one,
     which readers could not tell from a withheld update)."""
-    return build_layer(layer, [], site_dir=site_dir, work_dir=work_dir, key=key, unit_name=unit_name)
+    return build_layer(layer, [], site_dir=site_dir, work_dir=work_dir, key=key, unit_name=unit_name,
+                       upload=upload)
 
 
 def refresh_layer(
@@ -310,50 +424,12 @@ def refresh_layer(
     key: Ed25519PrivateKey,
     expires_days: int = 30,
     now: datetime | None = None,
+    upload: UploadFn | None = None,
 ) -> BuildResult:
     """Re-sign the live layer as a new version with a fresh expiry, without rendering anything.
 
     Manifests expire (readers refuse a frozen layer), so every layer must be re-signed before then, also
-    those nobody edits; this costs a link per file instead of a build. The live layer is verified first:
-    a layer that does not match its manifest (or is signed by another key) is never re-signed."""
-    from layerformat.verify import verify_layer
-
-    site_dir, work_dir = Path(site_dir), layer_work_dir(Path(work_dir), layer)
-    now = now or datetime.now(UTC)
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    work_dir.mkdir(parents=True, exist_ok=True)
-    with locked(work_dir / ".lock"), locked(layout.versions_root(site_dir, layer) / ".lock"):
-        problems = [
-            p for p in verify_layer(layout.live_path(site_dir, layer), key.public_key(), now=now) if p.kind != "expired"
-        ]
-        if problems:
-            found = "; ".join(p.message for p in problems)
-            raise BuildError("sign", f"lớp đang phát hành không khớp manifest: {found}")
-        try:
-            staged = layout.restage_live(
-                layer, site_dir=site_dir, work_dir=work_dir, key=key, expires_days=expires_days, now=now
-            )
-        except OSError as exc:
-            raise BuildError("sign", f"{type(exc).__name__}: {exc}") from exc
-        seconds["sign"] = round(time.perf_counter() - start, 4)
-        try:
-            live = publish(staged, site_dir=site_dir, work_dir=work_dir, key=key)
-        finally:
-            if staged.path.name.startswith(".staging-"):
-                shutil.rmtree(staged.path, ignore_errors=True)
-        seconds["publish"] = round(time.perf_counter() - start - seconds["sign"], 4)
-        layout.prune_versions(site_dir, layer, background=True)
-    return BuildResult(
-        layer=layer,
-        version=staged.version,
-        path=live,
-        pages_rendered=0,
-        pages_reused=0,
-        pages_removed=0,
-        files=len(staged.manifest["files"]),
-        files_copied=0,
-        bytes=staged.bytes,
-        search=IndexStats(),
-        seconds=seconds,
-    )
+    those nobody edits; this costs a link per file instead of a build. The live layer is verified first."""
+    build = Build(layer=layer, site_dir=Path(site_dir), work_dir=layer_work_dir(Path(work_dir), layer), key=key,
+                  expires_days=expires_days, now=now or datetime.now(UTC))
+    return run_stages(RESIGN + ((upload_stage(upload),) if upload else ()), build)

@@ -1,9 +1,15 @@
-"""Glue between the page tree and the builder: build one layer, or all of them, from live pages."""
+"""Glue between the page tree and the builder: build one layer, or all of them, from live pages.
+
+The builder (site_builder) knows no store; this module owns the choice (`SOTAY_STORE`) and, when the store is
+not the site directory the builder writes, hands the pipeline an upload stage as its last one.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -20,26 +26,85 @@ def _signing_key():
     return load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
 
 
-def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None) -> dict:
-    """Export, render, index, (speak), sign and publish one layer; returns the builder's statistics."""
+_stores: dict[str, Any] = {}
+
+
+def configured_store():
+    """The store of `SOTAY_STORE`, made once per process (an S3 client is slow to make), or None when it is the
+    site directory itself (the default: the builder's output is already where readers get it)."""
+    import json
+
+    from deploy.stores import LocalStore, get_store
+
+    config = settings.SOTAY_STORE
+    cache_key = json.dumps(config, sort_keys=True, default=str)
+    if cache_key not in _stores:
+        store = get_store(config)
+        same_dir = isinstance(store, LocalStore) and \
+            Path(store.root).resolve() == Path(settings.SOTAY_SITE_DIR).resolve()
+        _stores[cache_key] = None if same_dir else store
+    return _stores[cache_key]
+
+
+def store_upload(key) -> Callable[[LayerId, Path], Any] | None:
+    """The pipeline's upload stage for the configured store: new blobs, then the signed manifest (a failure
+    leaves the store's previous version whole; a version not newer than the store's is refused)."""
+    store = configured_store()
+    if store is None:
+        return None
+    from deploy.publish import publish_layer
+
+    public_key = key.public_key()
+
+    def upload(layer: LayerId, live_dir: Path):
+        return publish_layer(live_dir, store, public_key=public_key)
+
+    return upload
+
+
+def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None,
+              attempt: int = 1, text_first: bool = False) -> dict:
+    """Export, speak, render, index, sign, publish and upload one layer; returns the builder's statistics.
+
+    With `text_first`, articles whose audio is not synthesised yet go out without it (`audio_pending` in the
+    statistics counts them; the queue then builds the layer again with their audio). Every build is recorded
+    for the admin's status of a publish (`build_status`); a failure is recorded and raised as the builder's
+    `BuildError` (export and database errors included)."""
     from cms.org.models import UnitPage
+    from site_builder.errors import BuildError
     from site_builder.pipeline import build_layer
 
+    from .build_status import record_failed, record_live, record_started
+
     layer = LayerId.parse(layer_prefix)
-    articles = export_layer(layer)
-    unit_name = UnitPage.objects.filter(code_path="/".join(layer.unit_path)).values_list("title", flat=True).first()
-    result = build_layer(
-        layer,
-        articles,
-        site_dir=settings.SOTAY_SITE_DIR,
-        work_dir=settings.SOTAY_BUILD_DIR,
-        key=_signing_key(),
-        expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS,
-        progress=progress,
-        speech=settings.SOTAY_SPEECH if speech is None else speech,
-        unit_name=unit_name,
-        speech_cache=settings.SOTAY_VAR_DIR / "cache" / "audio",
-    )
+    started = record_started(layer=layer, attempt=attempt)
+    try:
+        articles = export_layer(layer)
+        unit_name = UnitPage.objects.filter(code_path="/".join(layer.unit_path)).values_list(
+            "title", flat=True).first()
+        key = _signing_key()
+        result = build_layer(
+            layer,
+            articles,
+            site_dir=settings.SOTAY_SITE_DIR,
+            work_dir=settings.SOTAY_BUILD_DIR,
+            key=key,
+            expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS,
+            progress=progress,
+            speech=settings.SOTAY_SPEECH if speech is None else speech,
+            unit_name=unit_name,
+            speech_cache=settings.SOTAY_VAR_DIR / "cache" / "audio",
+            upload=store_upload(key),
+            text_first=text_first,
+        )
+    except BuildError as error:
+        record_failed(layer=layer, started=started, stage=error.stage, error=str(error))
+        raise
+    except Exception as exc:
+        logger.exception("building %s failed", layer.prefix)
+        record_failed(layer=layer, started=started, stage="export", error=f"{type(exc).__name__}: {exc}")
+        raise BuildError("export", f"{type(exc).__name__}: {exc}") from exc
+    record_live(layer=layer, started=started, version=result.version)
     after_layer_built(layer, articles)
     stats = result.as_dict()
     logger.info("built %s v%s: %s", layer.prefix, result.version, result.seconds)
@@ -66,6 +131,7 @@ def refresh_expiring(*, within_days: int = 10, compact: bool = True) -> list[str
 
     Layers nobody edits still need a fresh signature before they expire; a layer with no live version yet is
     built. With `compact`, the search archive segment is compacted by a build instead of a plain re-sign.
+    The re-signed version goes to the configured store like a build's.
     """
     from datetime import UTC, datetime, timedelta
 
@@ -81,8 +147,9 @@ def refresh_expiring(*, within_days: int = 10, compact: bool = True) -> list[str
         if manifest is None or compact:
             build_one(layer.prefix)
         else:
+            key = _signing_key()
             refresh_layer(layer, site_dir=settings.SOTAY_SITE_DIR, work_dir=settings.SOTAY_BUILD_DIR,
-                          key=_signing_key(), expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS)
+                          key=key, expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS, upload=store_upload(key))
         refreshed.append(layer.prefix)
     logger.info("refreshed %d layers expiring before %s", len(refreshed), limit.date())
     return refreshed

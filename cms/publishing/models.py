@@ -258,3 +258,31 @@ class UnitReviewSetting(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class LayerBuild(models.Model):
+    """What the build queue last did with one layer, so the admin can tell an editor where their publish is.
+
+    One row per layer, written by the build queue (`cms/publishing/build_status.py`): when a build was last asked
+    for, when one last started, the last one that went live (and reached the store) and the last failure. A
+    page's status compares these times with its own `last_published_at`."""
+
+    layer = models.CharField(_("lớp"), max_length=255, unique=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)  # of the build started last (1 = first try)
+    live_version = models.PositiveIntegerField(null=True, blank=True)
+    live_at = models.DateTimeField(null=True, blank=True)
+    live_started_at = models.DateTimeField(null=True, blank=True)  # the start of the build that went live
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failed_started_at = models.DateTimeField(null=True, blank=True)
+    failed_stage = models.CharField(max_length=32, blank=True)
+    error = models.TextField(blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần dựng lớp")
+        verbose_name_plural = _("lần dựng lớp")
+
+    def __str__(self) -> str:
+        return self.layer

@@ -37,10 +37,13 @@ def _enqueue_with_the_change(task, prefix: str) -> None:
     """Queue in the same transaction as the publish when the queue is a table, so both happen or neither does.
 
     A queue outside the database (the immediate backend of tests) must wait for the commit: it runs the build at
-    once, and the build must see the committed page.
+    once, and the build must see the committed page. The request is recorded for the admin's publish status.
     """
     from django_tasks_db import DatabaseBackend
 
+    from .build_status import record_requested
+
+    record_requested(layer=LayerId.parse(prefix))
     if isinstance(task.get_backend(), DatabaseBackend) and transaction.get_connection().in_atomic_block:
         task.enqueue(prefix)
     else:

@@ -54,15 +54,16 @@ def layer_file(request: HttpRequest, path: str) -> HttpResponse:
 def _from_object_store(path: str) -> HttpResponse:
     """Production with a private bucket: nginx fetches pages by X-Accel-Redirect, big files by presigned URL."""
     from deploy.serve import NotInLayer, gate_answer
-    from deploy.stores import get_store
     from layerformat.model import LayerId
+
+    from .build import configured_store
 
     layer = LayerId.parse("/u/" + path)
     inner = path[len(layer.prefix) - len("u/"):].lstrip("/")
     if not inner or inner.endswith("/"):
         inner += "index.html"
     try:
-        answer = gate_answer(get_store(settings.SOTAY_STORE), layer.prefix, inner)
+        answer = gate_answer(configured_store(), layer.prefix, inner)
     except NotInLayer:
         raise Http404(_("Không tìm thấy trang.")) from None
     response = HttpResponse(status=answer.status)

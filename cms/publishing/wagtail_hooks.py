@@ -108,7 +108,22 @@ register_snippet(UnitReviewSettingViewSet)
 
 @hooks.register("register_admin_urls")
 def register_guide_url():
-    return [path("huong-dan/", editor_guide, name="sotay_editor_guide")]
+    return [path("huong-dan/", editor_guide, name="sotay_editor_guide"),
+            path("trang-thai-xuat-ban/<int:page_id>/", publish_status_view, name="sotay_publish_status")]
+
+
+def publish_status_view(request, page_id: int):
+    """Where the page's last publish is, as JSON for the status panel, which asks until it is live or failed."""
+    from django.http import Http404, JsonResponse
+    from wagtail.models import Page
+
+    from .build_status import publish_status
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not page.permissions_for_user(request.user).can_edit():
+        raise Http404
+    status = publish_status(page)
+    return JsonResponse(status.as_dict() if status else {"state": "", "text": "", "help": "", "version": None})
 
 
 def editor_guide(request):

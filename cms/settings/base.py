@@ -192,6 +192,16 @@ SOTAY_SITE_DIR = Path(os.environ.get("SOTAY_SITE_DIR", VAR_DIR / "site"))
 SOTAY_BUILD_DIR = Path(os.environ.get("SOTAY_BUILD_DIR", VAR_DIR / "build"))
 SOTAY_SIGNING_KEY_FILE = Path(os.environ.get("SOTAY_SIGNING_KEY_FILE", VAR_DIR / "keys" / "signing.key"))
 SOTAY_STORE = {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(SOTAY_SITE_DIR)}}
+if os.environ.get("SOTAY_STORE_BUCKET"):
+    # Every build then ends by uploading its layer to the bucket, and the gate serves from there.
+    SOTAY_STORE = {
+        "BACKEND": "deploy.stores.S3Store",
+        "OPTIONS": {
+            "bucket": os.environ["SOTAY_STORE_BUCKET"],
+            "region": os.environ.get("AWS_DEFAULT_REGION"),
+            "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
+        },
+    }
 # Days of use and installations of the reader (cms/adoption); "0" turns recording off.
 SOTAY_RECORD_ACTIVITY = os.environ.get("SOTAY_RECORD_ACTIVITY", "1") == "1"
 SOTAY_SPEECH = os.environ.get("SOTAY_SPEECH", "1") == "1"

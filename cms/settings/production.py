@@ -16,15 +16,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if os.environ.get("SOTAY_STORE_BUCKET"):
-    SOTAY_STORE = {
-        "BACKEND": "deploy.stores.S3Store",
-        "OPTIONS": {
-            "bucket": os.environ["SOTAY_STORE_BUCKET"],
-            "region": os.environ.get("AWS_DEFAULT_REGION"),
-            "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
-        },
-    }
 # Login throttles must count across every gunicorn worker of the machine. The cache lives in the var dir, the
 # one directory the systemd units may write (ReadWritePaths=/var/lib/sotay).
 CACHES = {

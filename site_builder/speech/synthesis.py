@@ -53,6 +53,12 @@ class AudioResult:
     cached: bool  # True when the file came from the cache without synthesis
 
 
+# sha256 of (raw text, voice, rate, encoder) → the cache key of its spoken form, for this process: a rebuild
+# of a layer normalises only the articles whose text changed.
+_SPOKEN_KEYS: dict[str, str] = {}
+SPOKEN_KEYS_KEPT = 200_000
+
+
 def cache_key(spoken: str, *, voice: str, rate: int, encoder: Encoder) -> str:
     material = {"format": CACHE_FORMAT, "text": spoken, "voice": voice, "rate": rate, "encoder": encoder.settings}
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
@@ -133,10 +139,13 @@ def synthesize_many(
     progress: Callable[[int, int], None] | None = None,
     voice: str = DEFAULT_VOICE,
     encoder: str | None = None,
+    cached_only: bool = False,
 ) -> dict[str, AudioResult]:
     """Audio for every text in `items` (caller key -> raw text), cached by what is actually spoken.
 
-    Raises SpeechError for the first item that failed, after every other item has been finished and cached.
+    With `cached_only`, nothing is synthesised: only items whose audio is in the cache are answered (the text
+    of a new article goes out first, its audio with the next pass). Raises SpeechError for the first item
+    that failed, after every other item has been finished and cached.
     """
     chosen = choose_encoder(encoder)
     rate = DEFAULT_RATE if rate is None else rate
@@ -144,10 +153,27 @@ def synthesize_many(
     out_dir.mkdir(parents=True, exist_ok=True)
     cache.root.mkdir(parents=True, exist_ok=True)
 
-    spoken = {key: normalize(text) for key, text in items.items()}
-    shas = {key: cache_key(text, voice=voice, rate=rate, encoder=chosen) for key, text in spoken.items()}
-    errors: dict[str, str] = {key: "không có chữ nào để đọc" for key, text in spoken.items() if not text}
-    todo = {sha: spoken[key] for key, sha in shas.items() if key not in errors and cache.lookup(sha) is None}
+    spoken: dict[str, str] = {}
+    shas: dict[str, str] = {}
+    for key, text in items.items():
+        # The normalised text of an unchanged article is not needed again, only the key it gave.
+        raw = hashlib.sha256(json.dumps([text, voice, rate, chosen.settings]).encode("utf-8")).hexdigest()
+        if raw not in _SPOKEN_KEYS:
+            spoken[key] = normalize(text)
+            if not spoken[key]:
+                shas[key] = ""
+                continue
+            if len(_SPOKEN_KEYS) >= SPOKEN_KEYS_KEPT:
+                _SPOKEN_KEYS.clear()
+            _SPOKEN_KEYS[raw] = cache_key(spoken[key], voice=voice, rate=rate, encoder=chosen)
+        shas[key] = _SPOKEN_KEYS[raw]
+    errors: dict[str, str] = {key: "không có chữ nào để đọc" for key, sha in shas.items() if not sha}
+    todo = {sha: spoken.get(key) or normalize(items[key]) for key, sha in shas.items()
+            if key not in errors and cache.lookup(sha) is None}
+    if cached_only:
+        skipped = set(todo)
+        shas = {key: sha for key, sha in shas.items() if sha not in skipped and key not in errors}
+        items, errors, todo = {key: items[key] for key in shas}, {}, {}
     done, total = 0, len(items)
 
     def advance(count: int) -> None:

@@ -328,3 +328,17 @@ def test_documented_commands_use_the_settings_files_endpoint(s3_endpoint, make_l
 
     key_file.write_bytes(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
     assert verify_main([f"s3://{bucket}/u/tn/dh/all", "--public-key", str(key_file)]) == 0
+
+
+def test_a_new_article_resolves_at_once_although_the_old_manifest_is_cached(any_store, make_layer, sample_files,
+                                                                             tmp_path, monkeypatch):
+    from deploy import serve
+
+    gate = serve.ManifestCache()  # a gate process's own cache: the publisher cannot clear it
+    publish_layer(make_layer(sample_files(3), version=1), any_store)
+    assert resolve(any_store, "u/tn/dh/all", "a/1/", cache=gate).key  # the head of version 1 is cached now
+    publish_layer(make_layer(sample_files(4), version=2, site_dir=tmp_path / "v2"), any_store)
+    monkeypatch.setattr(serve, "MISS_REFRESH_S", 0.0)  # the once-a-second limit has passed
+    assert resolve(any_store, "u/tn/dh/all", "a/4/", cache=gate).key.endswith(".html")
+    with pytest.raises(serve.NotInLayer):
+        resolve(any_store, "u/tn/dh/all", "a/999/", cache=gate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -344,3 +345,28 @@ def test_incremental_build_gives_the_same_pages_as_a_full_build(tmp_path, key):
     assert pages == sorted(p.relative_to(step.layer()).as_posix() for p in step.layer().rglob("*.html"))
     for rel in pages:
         assert (step.layer() / rel).read_bytes() == (full.layer() / rel).read_bytes(), rel
+
+
+def test_a_build_and_a_resign_run_their_named_stages_in_order_and_upload_last(site):
+    sent = []
+
+    def upload(layer, live_dir):
+        sent.append((layer, json.loads((live_dir / "manifest.json").read_text("utf-8"))["version"]))
+        return "sent"
+
+    built = site.build([make_article(1)], upload=upload)
+    assert list(built.seconds) == [*pipeline.STAGES, "upload"] and built.uploaded == "sent"
+    resigned = pipeline.refresh_layer(PROVINCE, site_dir=site.dir, work_dir=site.work, key=site.key, upload=upload)
+    assert list(resigned.seconds) == ["verify", "sign", "publish", "prune", "upload"]
+    assert sent == [(PROVINCE, 1), (PROVINCE, 2)]
+
+
+def test_a_failed_upload_is_a_build_error_of_its_stage_after_the_layer_is_live_here(site):
+    def upload(layer, live_dir):
+        raise ConnectionError("kho không trả lời")
+
+    with pytest.raises(BuildError) as failure:
+        site.build([make_article(1)], upload=upload)
+    assert failure.value.stage == "upload" and "kho không trả lời" in failure.value.message
+    assert site.manifest()["version"] == 1
+    assert site.build([make_article(1)]).version == 2  # the next build goes on from there

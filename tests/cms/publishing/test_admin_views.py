@@ -61,3 +61,20 @@ def test_a_cell_is_not_offered_a_unit_as_a_page_kind(tree, login):
     under_base = client.get(f"/admin/pages/{tree['hs'].pk}/add_subpage/").content.decode()
     assert "org/unitpage" in under_base
     assert "org/unitpage" not in under_cell and "publishing/newspage" in under_cell
+
+
+def test_the_status_panel_says_when_the_publish_reached_members(tree, login, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["dt"], "Bài có trạng thái xuất bản")
+    client = login("bbt.dt")
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "data-sotay-publish-status" in html
+    assert re.search(r"Đã đến đảng viên lúc \d\d:\d\d \(phiên bản 1\)", html)
+    answer = client.get(f"/admin/trang-thai-xuat-ban/{page.pk}/").json()
+    assert answer["state"] == "live" and answer["version"] == 1
+
+
+def test_the_status_of_another_units_page_is_not_shown(tree, login, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["dt"], "Bài của huyện khác")
+    assert login("bbt.pl").get(f"/admin/trang-thai-xuat-ban/{page.pk}/").status_code == 404

@@ -57,3 +57,31 @@ def test_an_editor_hears_the_draft_in_preview(tree, login, settings):
     assert 1 < duration(path) < 30
     client.logout()
     assert login("dv.x1").get(src).status_code == 403
+
+
+def test_a_publish_gives_the_text_first_and_the_audio_with_the_next_build(tree, settings, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    from cms.publishing import build as build_module
+
+    settings.SOTAY_SPEECH = True
+    builds = []
+    real = build_module.build_one
+
+    def recording(prefix, **kwargs):
+        stats = real(prefix, **kwargs)
+        builds.append((kwargs.get("text_first"), stats["audio"], stats["audio_pending"], stats["search"]))
+        return stats
+
+    monkeypatch.setattr(build_module, "build_one", recording)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["dt"], "Thông báo kết luận hội nghị", body="<p>Ban Thường vụ Huyện ủy kết luận.</p>")
+    # First the text (no audio synthesised yet, Pagefind left to the next build), then the audio.
+    assert [b[:3] for b in builds] == [(True, 0, 1), (False, 1, 0)]
+    assert builds[1][3]["recent_rebuilt"]
+    site = Path(settings.SOTAY_SITE_DIR) / "u/tn/dt/all"
+    assert "audio/" in (site / f"a/{page.pk}/index.html").read_text()
+    # Republishing the same text: its audio is cached, so the first build has it and none follows.
+    builds.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert [b[:3] for b in builds] == [(True, 1, 0)]
