@@ -40,6 +40,7 @@ MEMBERS = [
     ("dv2.x1", "x1", "member", False),
     ("cuv.x1", "x1", "committee", False),
     ("bt.x1", "x1", "secretary", False),
+    ("pbt.x1", "x1", "deputy", False),
     ("dv.x2", "x2", "member", False),
     ("dv.hs", "hs", "member", False),
     ("cuv.hs", "hs", "committee", False),
