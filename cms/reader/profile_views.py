@@ -21,6 +21,8 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     member = member_of(request.user)
+    if member is None and request.user.is_superuser:
+        return redirect("/admin/")  # the province administrator has no party record of their own
     if member is None or not member.is_active_member:
         logout(request)
         return redirect("/dang-nhap/?het-phien=1")

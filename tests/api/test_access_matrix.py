@@ -2,6 +2,10 @@
 
 The expected answer is stated here again from the rule in DESIGN.md, independently of the code under test:
 a member reads layer (U, t) iff U is their unit or above it, and t is `all` or they sit on a committee.
+Roles and what they may do besides reading (issue 13): chi ủy viên see their unit's reports and answer its
+feedback; phó bí thư and bí thư also manage members and issue reset codes; the province administrator sees
+every report and feedback and manages every member; every member reads their own record and changes their
+own password.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ import pytest
 
 from cms.api import search_index
 from cms.api.models import Feedback
+from cms.org.models import ResetCode
 from cms.publishing.export import export_layer
 from layerformat.model import TIERS
-from tests.factories import MEMBERS, UNITS, publish
+from tests.factories import MEMBERS, PASSWORD, UNITS, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
-COMMITTEE = {"committee", "secretary"}
+COMMITTEE = {"committee", "deputy", "secretary"}
+LEADERS = {"deputy", "secretary"}
 
 
 def chain(code: str) -> list[str]:
@@ -116,3 +122,74 @@ def test_a_committee_member_sees_the_reports_of_their_own_unit_not_anothers(tree
     assert client.get(f"/api/reports/pages/{other.pk}").status_code == 403
     assert client.get(f"/api/reports/pages/{own.pk}?unit=y1").status_code == 403
     assert as_member("dv.x1").get(f"/api/reports/pages/{own.pk}").status_code == 403
+
+
+# --- what each role may do besides reading: own record, password, reports, feedback, members, reset codes ---
+
+ROLES = {"dv.x1": "member", "cuv.x1": "committee", "pbt.x1": "deputy", "bt.x1": "secretary", "qt.tinh": "admin"}
+
+
+@pytest.fixture
+def province_admin(tree):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("qt.tinh", "", PASSWORD)
+
+
+def client_for(username: str):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tree, province_admin, username):
+    role = ROLES[username]
+    is_member = role != "admin"
+    oversees = role in COMMITTEE or role == "admin"
+    manages = role in LEADERS or role == "admin"
+    client = client_for(username)
+    cell_page = publish(tree["x1"], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
+    other_page = publish(tree["y1"], "Tài liệu của chi bộ khác", kind="meeting")
+    own_feedback = Feedback.objects.create(kind="report", member=tree["dv2.x1"], unit=tree["x1"], body="Kiến nghị")
+    other_feedback = Feedback.objects.create(kind="report", member=tree["dv.y1"], unit=tree["y1"], body="Khác")
+
+    # The member's own record and password: members only (the administrator has no party record).
+    record = client.get("/api/me/profile")
+    assert record.status_code == (200 if is_member else 403)
+    if is_member:
+        assert (record.json()["username"], record.json()["role"]) == (username, role)
+    wrong = {"old_password": "khong-dung", "new_password1": "Sotay-moi-2027", "new_password2": "Sotay-moi-2027"}
+    assert client.post("/api/me/password", wrong, format="json").status_code == (400 if is_member else 403)
+    assert client.get("/ho-so/").status_code == (200 if is_member else 302)
+
+    # Read rates: committees of the cell (and the administrator), in the API and in the admin.
+    assert client.get(f"/api/reports/pages/{cell_page.pk}").status_code == (200 if oversees else 403)
+    assert client.get(f"/api/reports/pages/{other_page.pk}").status_code == (200 if role == "admin" else 403)
+    assert client.get("/admin/ty-le-doc/").status_code == (200 if oversees else 302)
+    assert client.get(f"/admin/ty-le-doc/{cell_page.pk}/").status_code == (200 if oversees else 302)
+
+    # Feedback to the cell: its committee answers it; a plain member does not see another's.
+    answered = client.post(f"/api/feedback/{own_feedback.pk}/replies", {"body": "Chi ủy đã nhận."}, format="json")
+    assert answered.status_code == (201 if role in COMMITTEE else 403 if role == "admin" else 404)
+    assert client.get(f"/api/feedback/{other_feedback.pk}").status_code == (403 if role == "admin" else 404)
+    assert client.get("/admin/gop-y/").status_code == (200 if oversees else 302)
+    thread = client.get(f"/admin/gop-y/{own_feedback.pk}/")
+    # The province's inbox holds what is addressed or escalated to it, not every cell's threads.
+    assert thread.status_code == (200 if role in COMMITTEE else 404 if role == "admin" else 302)
+
+    # Members and reset codes: leaders of the cell and the administrator.
+    listing = client.get("/admin/members/", follow=True).content.decode()
+    assert ("Đảng viên dv2.x1" in listing) == manages
+    edit = client.get(f"/admin/members/edit/{tree['dv2.x1'].pk}/", follow=True).content.decode()
+    assert ('name="card_number"' in edit) == manages
+    code = client.post(f"/admin/members/{tree['dv2.x1'].pk}/reset-code/")
+    assert code.status_code == (200 if manages else 302)  # the admin turns a refusal into a redirect
+    assert ResetCode.objects.filter(member=tree["dv2.x1"]).exists() == manages
+    ResetCode.objects.all().delete()
+    issued = client.post("/api/reset-codes", {"username": "dv2.x1"}, format="json").status_code
+    assert issued == (201 if role in LEADERS else 403)
+    assert client.post("/api/reset-codes", {"username": "dv.y1"}, format="json").status_code == (
+        404 if role in LEADERS else 403)
