@@ -136,7 +136,9 @@ def _row_problems(record: dict, units: dict, existing: set, seen: dict, number: 
         reasons.append(f"không có đơn vị mã “{record['unit_code']}”.")
     role = _fold(record.get("role", ""))
     if role not in ROLES:
-        reasons.append(f"vai trò “{record['role']}” không hợp lệ (đảng viên, cấp ủy viên hoặc bí thư).")
+        reasons.append(
+            f"vai trò “{record['role']}” không hợp lệ (đảng viên, chi ủy viên/cấp ủy viên, phó bí thư hoặc bí thư)."
+        )
     status = _fold(record.get("status", ""))
     if status not in STATUSES:
         reasons.append(
