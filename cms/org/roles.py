@@ -26,7 +26,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.log_actions import LogContext, log
 
-from .models import LEADER_ROLES, Level, Member, Role, RoleGrant, Status
+from .models import COMMITTEE_ROLES, LEADER_ROLES, Level, Member, Role, RoleGrant, Status
 
 COMMITTEE_GROUP = "Cấp ủy viên các cấp"
 # Levels whose leaders publish their own unit's materials (a cell has no editorial board of its own to ask).
@@ -49,14 +49,15 @@ def committee_group() -> Group:
 
 def role_groups(member: Member) -> list[Group]:
     """The groups `member`'s role, unit and status call for."""
-    from .services import ensure_board, secretaries_group
+    from .services import board_name, ensure_board, secretaries_group
 
     if not member.is_active_member:
         return []
     if member.role in LEADER_ROLES:
         groups = [secretaries_group()]
         if member.unit.level in PUBLISHING_LEVELS:
-            groups.append(ensure_board(member.unit))
+            unit = member.unit
+            groups.append(Group.objects.filter(name=board_name(unit)).first() or ensure_board(unit))
         return groups
     if member.role == Role.COMMITTEE:
         return [committee_group()]
@@ -105,6 +106,15 @@ def _label(field: str, value) -> str:
         return str(Status(value).label) if value in Status.values else value
     unit = UnitPage.objects.filter(pk=value).values_list("title", flat=True).first()
     return unit or str(value)
+
+
+def needs_sync(member: Member, created: bool) -> bool:
+    """Only a new committee member or leader, or a change of role, status or unit, can change the groups: an
+    ordinary save (a phone number, an import of plain members) costs no extra query."""
+    if created:
+        return member.role in COMMITTEE_ROLES
+    before = getattr(member, "_sotay_before", None)
+    return before is None or any(before[field] != getattr(member, field) for field in TRACKED)
 
 
 def log_tracked_changes(member: Member) -> None:

@@ -23,13 +23,14 @@ def member_saving(sender, instance: Member, raw: bool = False, **kwargs) -> None
 
 
 @receiver(post_save, sender=Member)
-def member_saved(sender, instance: Member, raw: bool = False, **kwargs) -> None:
+def member_saved(sender, instance: Member, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    from .roles import log_tracked_changes, sync_role_groups
+    from .roles import log_tracked_changes, needs_sync, sync_role_groups
 
     # Every write path (admin form, create_member, import, services) goes through here: roles act at once.
-    sync_role_groups(instance)
+    if needs_sync(instance, created):
+        sync_role_groups(instance)
     log_tracked_changes(instance)
     # Django's session auth rejects inactive users on every request, so this ends cached sessions at once.
     user = instance.user

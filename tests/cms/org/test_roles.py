@@ -78,3 +78,15 @@ def test_role_status_and_unit_changes_are_in_the_audit_log_with_who_and_from_to(
 def test_saving_without_a_change_writes_no_log(tree):
     tree["dv.x1"].save()
     assert not ModelLogEntry.objects.filter(object_id=str(tree["dv.x1"].pk), action__startswith="sotay.").exists()
+
+
+def test_an_ordinary_save_does_not_touch_the_groups(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = tree["bt.x1"]
+    member.phone = "0912345678"
+    with CaptureQueriesContext(connection) as queries:
+        member.save()
+    assert not [q for q in queries.captured_queries if "rolegrant" in q["sql"].lower()]
+    assert groups(member) == {"Bí thư các cấp", board(member)}
