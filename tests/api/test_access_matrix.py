@@ -126,7 +126,7 @@ def test_a_committee_member_sees_the_reports_of_their_own_unit_not_anothers(tree
 
 # --- what each role may do besides reading: own record, password, reports, feedback, members, reset codes ---
 
-ROLES = {"dv.x1": "member", "cuv.x1": "committee", "pbt.x1": "deputy", "bt.x1": "secretary", "qt.tinh": "admin"}
+ROLES = {"dv.x1": "member", "cuv.x1": "committee", "pbt.x2": "deputy", "bt.x1": "secretary", "qt.tinh": "admin"}
 
 
 @pytest.fixture
@@ -151,9 +151,11 @@ def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tr
     oversees = role in COMMITTEE or role == "admin"
     manages = role in LEADERS or role == "admin"
     client = client_for(username)
-    cell_page = publish(tree["x1"], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
+    cell = tree[username].unit.code if is_member else "x1"
+    plain = f"dv.{cell}"  # a plain member of the same cell
+    cell_page = publish(tree[cell], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
     other_page = publish(tree["y1"], "Tài liệu của chi bộ khác", kind="meeting")
-    own_feedback = Feedback.objects.create(kind="report", member=tree["dv2.x1"], unit=tree["x1"], body="Kiến nghị")
+    own_feedback = Feedback.objects.create(kind="report", member=tree[plain], unit=tree[cell], body="Kiến nghị")
     other_feedback = Feedback.objects.create(kind="report", member=tree["dv.y1"], unit=tree["y1"], body="Khác")
 
     # The member's own record and password: members only (the administrator has no party record).
@@ -182,14 +184,15 @@ def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tr
 
     # Members and reset codes: leaders of the cell and the administrator.
     listing = client.get("/admin/members/", follow=True).content.decode()
-    assert ("Đảng viên dv2.x1" in listing) == manages
-    edit = client.get(f"/admin/members/edit/{tree['dv2.x1'].pk}/", follow=True).content.decode()
+    assert (f"Đảng viên {plain}" in listing) == manages
+    assert ("Đảng viên dv.y1" in listing) == (role == "admin")
+    edit = client.get(f"/admin/members/edit/{tree[plain].pk}/", follow=True).content.decode()
     assert ('name="card_number"' in edit) == manages
-    code = client.post(f"/admin/members/{tree['dv2.x1'].pk}/reset-code/")
+    code = client.post(f"/admin/members/{tree[plain].pk}/reset-code/")
     assert code.status_code == (200 if manages else 302)  # the admin turns a refusal into a redirect
-    assert ResetCode.objects.filter(member=tree["dv2.x1"]).exists() == manages
+    assert ResetCode.objects.filter(member=tree[plain]).exists() == manages
     ResetCode.objects.all().delete()
-    issued = client.post("/api/reset-codes", {"username": "dv2.x1"}, format="json").status_code
+    issued = client.post("/api/reset-codes", {"username": plain}, format="json").status_code
     assert issued == (201 if role in LEADERS else 403)
     assert client.post("/api/reset-codes", {"username": "dv.y1"}, format="json").status_code == (
         404 if role in LEADERS else 403)

@@ -13,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_member_sees_their_own_record(tree, as_member):
-    Member.objects.filter(pk=tree["pbt.x1"].pk).update(
+    Member.objects.filter(pk=tree["pbt.x2"].pk).update(
         card_number="012345678", joined_on=date(2015, 5, 19), official_on=date(2016, 5, 19), phone="0912345678",
         exempt_from=date(2020, 1, 1), exempt_until=date(2099, 1, 1), exempt_reason="Đi làm ăn xa",
     )
-    record = as_member("pbt.x1").get("/api/me/profile").json()
-    assert record["full_name"] == "Đảng viên pbt.x1"
-    assert record["unit"] == {"code": "x1", "name": "Chi bộ xóm Đồng Tâm", "level": "cell"}
+    record = as_member("pbt.x2").get("/api/me/profile").json()
+    assert record["full_name"] == "Đảng viên pbt.x2"
+    assert record["unit"] == {"code": "x2", "name": "Chi bộ xóm Tân Sơn", "level": "cell"}
     assert (record["role"], record["role_label"]) == ("deputy", "Phó bí thư")
     assert (record["card_number"], record["joined_on"], record["official_on"]) == (
         "012345678", "2015-05-19", "2016-05-19")

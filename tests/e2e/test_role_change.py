@@ -68,27 +68,27 @@ def _has_admin(page, site) -> bool:
 
 def test_a_member_made_deputy_or_committee_member_gets_the_right_admin_in_the_open_session(site, desktop):
     deputy, committee = desktop(), desktop()
-    _reader_login(deputy, site, "dv2.x1")
-    _reader_login(committee, site, "dv.x2")
+    _reader_login(deputy, site, "dv.x2")
+    _reader_login(committee, site, "dv2.x1")
     assert not _has_admin(deputy, site)  # a plain member has no admin
     assert not _has_admin(committee, site)
 
     admin = desktop()
     _admin_login(admin, site, ADMIN)
-    _set_role(admin, site, "Đảng viên dv2.x1", "Phó bí thư")
-    _set_role(admin, site, "Đảng viên dv.x2", "Chi ủy viên / cấp ủy viên")
+    _set_role(admin, site, "Đảng viên dv.x2", "Phó bí thư")
+    _set_role(admin, site, "Đảng viên dv2.x1", "Chi ủy viên / cấp ủy viên")
 
     # The deputy's same session: member management of the cell, reset codes, and the reports.
     assert _has_admin(deputy, site)
     deputy.get_by_role("link", name="Đảng viên", exact=True).click()
     listing = deputy.locator("table.listing")
-    expect(listing).to_contain_text("Đảng viên dv.x1")
-    expect(listing).not_to_contain_text("Đảng viên dv.x2")  # another cell's member
+    expect(listing).to_contain_text("Đảng viên pbt.x2")
+    expect(listing).not_to_contain_text("Đảng viên dv.x1")  # another cell's member
     expect(listing.get_by_role("link", name="Cấp mã đặt lại").first).to_be_visible()
     deputy.get_by_role("button", name="Báo cáo").click()
     deputy.get_by_role("link", name="Tỷ lệ đọc").click()
     expect(deputy.locator("h1")).to_contain_text("Tỷ lệ đọc")
-    expect(deputy.locator("body")).to_contain_text("Tài liệu sinh hoạt chi bộ xóm Đồng Tâm tháng 11")
+    expect(deputy.locator("body")).to_contain_text("Xã Hùng Sơn ra mắt mô hình dân vận khéo")
 
     # The chi ủy viên's same session: the cell's read rates and its feedback, no member management.
     assert _has_admin(committee, site)
@@ -97,13 +97,14 @@ def test_a_member_made_deputy_or_committee_member_gets_the_right_admin_in_the_op
     committee.get_by_role("button", name="Báo cáo").click()
     committee.get_by_role("link", name="Tỷ lệ đọc").click()
     expect(committee.locator("h1")).to_contain_text("Tỷ lệ đọc")
+    expect(committee.locator("body")).to_contain_text("Tài liệu sinh hoạt chi bộ xóm Đồng Tâm tháng 11")
     committee.goto(site.url + "/admin/members/")
-    expect(committee.locator("body")).not_to_contain_text("Đảng viên dv.x2")
+    expect(committee.locator("body")).not_to_contain_text("Đảng viên dv.x1")
 
     # Both changes are in the member's history with who made them.
     admin.goto(site.url + "/admin/members/")
-    admin.get_by_role("textbox", name="Từ khóa tìm kiếm").press_sequentially("Đảng viên dv2.x1")
-    admin.get_by_role("link", name="Đảng viên dv2.x1", exact=True).click()
+    admin.get_by_role("textbox", name="Từ khóa tìm kiếm").press_sequentially("Đảng viên dv.x2")
+    admin.get_by_role("link", name="Đảng viên dv.x2", exact=True).click()
     admin.get_by_role("link", name="Lịch sử").click()
     expect(admin.locator("table.listing")).to_contain_text("Vai trò: Đảng viên → Phó bí thư")
 
