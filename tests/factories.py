@@ -41,7 +41,6 @@ MEMBERS = [
     ("cuv.x1", "x1", "committee", False),
     ("bt.x1", "x1", "secretary", False),
     ("dv.x2", "x2", "member", False),
-    ("pbt.x2", "x2", "deputy", False),
     ("dv.hs", "hs", "member", False),
     ("cuv.hs", "hs", "committee", False),
     ("bbt.dt", "dt", "member", True),

@@ -36,13 +36,17 @@ def chain(code: str) -> list[str]:
     return result
 
 
+# The phó bí thư comes from the `deputy` fixture, outside the shared tree (see tests/conftest.py).
+EVERYONE = [*MEMBERS, ("pbt.x2", "x2", "deputy", False)]
+
+
 def may_read(username: str, unit: str, tier: str) -> bool:
-    _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
+    _name, home, role, _editor = next(m for m in EVERYONE if m[0] == username)
     return unit in chain(home) and (tier == "all" or role in COMMITTEE)
 
 
 @pytest.fixture
-def world(tree, search_dir):
+def world(tree, deputy, search_dir):
     """One page in every layer (each with the shared word "bimat"), indexed; one feedback from every member."""
     pages = {}
     for code, *_rest in UNITS:
@@ -55,7 +59,7 @@ def world(tree, search_dir):
     feedback = {
         username: Feedback.objects.create(kind="report", member=tree[username], unit=tree[username].unit,
                                           body=f"Kiến nghị của {username}")
-        for username, *_rest in MEMBERS
+        for username, *_rest in EVERYONE
     }
     return pages, feedback
 
@@ -64,7 +68,7 @@ def layer_path(tree, code: str, tier: str, rest: str = "index.html") -> str:
     return f"/u/{tree[code].code_path}/{tier}/{rest}"
 
 
-@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+@pytest.mark.parametrize("username", [m[0] for m in EVERYONE])
 def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
     pages, feedback = world
     client = as_member(username)
@@ -91,7 +95,7 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
             top = home if code in chain(home) else code
             covered = {c for c, *_r in UNITS if top in chain(c)}
             assert {row["code"] for row in report.json()["units"]} == covered
-            assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in MEMBERS if m[1] in covered}
+            assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in EVERYONE if m[1] in covered}
 
     found = client.get("/api/search", {"q": "bimat", "limit": 50}).json()["results"]
     assert {tuple(r["title"].split()[1:]) for r in found} == readable
@@ -145,14 +149,15 @@ def client_for(username: str):
 
 
 @pytest.mark.parametrize("username", list(ROLES))
-def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tree, province_admin, username):
+def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tree, deputy, province_admin,
+                                                                            username):
     role = ROLES[username]
     is_member = role != "admin"
     oversees = role in COMMITTEE or role == "admin"
     manages = role in LEADERS or role == "admin"
     client = client_for(username)
     cell = tree[username].unit.code if is_member else "x1"
-    plain = f"dv.{cell}"  # a plain member of the same cell
+    plain = {"x1": "dv2.x1", "x2": "dv.x2"}[cell]  # another, plain member of the same cell
     cell_page = publish(tree[cell], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
     other_page = publish(tree["y1"], "Tài liệu của chi bộ khác", kind="meeting")
     own_feedback = Feedback.objects.create(kind="report", member=tree[plain], unit=tree[cell], body="Kiến nghị")

@@ -12,7 +12,7 @@ from cms.org.models import Member
 pytestmark = pytest.mark.django_db
 
 
-def test_the_member_sees_their_own_record(tree, as_member):
+def test_the_member_sees_their_own_record(tree, deputy, as_member):
     Member.objects.filter(pk=tree["pbt.x2"].pk).update(
         card_number="012345678", joined_on=date(2015, 5, 19), official_on=date(2016, 5, 19), phone="0912345678",
         exempt_from=date(2020, 1, 1), exempt_until=date(2099, 1, 1), exempt_reason="Đi làm ăn xa",

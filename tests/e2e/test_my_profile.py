@@ -14,13 +14,13 @@ NEW_PASSWORD = "Dong-Tam-2027"
 
 def test_a_member_reads_their_record_and_changes_the_password_on_a_phone(site, phone):
     page = phone().new_page()
-    log_in(page, site, "pbt.x2")  # nobody else's test signs in as this member
+    log_in(page, site, "bt.y1")  # no other test of this province signs in as this member
     page.get_by_role("link", name="Hồ sơ của tôi").click()
     expect(page.locator("h1")).to_have_text("Hồ sơ của tôi")
     record = page.get_by_label("Hồ sơ đảng viên")
-    expect(record.locator("[data-field=full_name]")).to_have_text("Đảng viên pbt.x2")
-    expect(record.locator("[data-field=unit]")).to_have_text("Chi bộ xóm Tân Sơn")
-    expect(record.locator("[data-field=role]")).to_have_text("Phó bí thư")
+    expect(record.locator("[data-field=full_name]")).to_have_text("Đảng viên bt.y1")
+    expect(record.locator("[data-field=unit]")).to_have_text("Chi bộ xóm Làng Lớn")
+    expect(record.locator("[data-field=role]")).to_have_text("Bí thư")
     expect(record.locator("[data-field=exemption]")).to_have_text("Không")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing runs off a 360 px screen
 
@@ -47,7 +47,7 @@ def test_a_member_reads_their_record_and_changes_the_password_on_a_phone(site, p
     page.get_by_role("link", name="Về trang chủ").click()  # still signed in on this phone
     page.wait_for_selector("html[data-sotay-ready=home]")
     page.get_by_role("button", name="Đăng xuất").click()
-    page.locator("#id_username").press_sequentially("pbt.x2")
+    page.locator("#id_username").press_sequentially("bt.y1")
     page.locator("#id_password").press_sequentially(NEW_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_selector("html[data-sotay-ready=home]")

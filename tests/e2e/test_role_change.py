@@ -82,7 +82,7 @@ def test_a_member_made_deputy_or_committee_member_gets_the_right_admin_in_the_op
     assert _has_admin(deputy, site)
     deputy.get_by_role("link", name="Đảng viên", exact=True).click()
     listing = deputy.locator("table.listing")
-    expect(listing).to_contain_text("Đảng viên pbt.x2")
+    expect(listing).to_contain_text("Đảng viên dv.x2")  # the deputy's own cell
     expect(listing).not_to_contain_text("Đảng viên dv.x1")  # another cell's member
     expect(listing.get_by_role("link", name="Cấp mã đặt lại").first).to_be_visible()
     deputy.get_by_role("button", name="Báo cáo").click()

@@ -67,7 +67,7 @@ def test_a_card_number_belongs_to_one_member(tree, login):
     assert "Số thẻ đảng viên 987654321 đã có trong hệ thống." in response.context["form"].errors["card_number"]
 
 
-def test_a_deputy_manages_members_a_committee_member_does_not(tree, login):
+def test_a_deputy_manages_members_a_committee_member_does_not(tree, deputy, login):
     listing = login("pbt.x2").get("/admin/members/").content.decode()
     assert "Đảng viên dv.x2" in listing and "Đảng viên dv.x1" not in listing
     client = login("cuv.x1")
