@@ -19,6 +19,17 @@ def tree(db):
 
 
 @pytest.fixture
+def deputy(tree):
+    """A phó bí thư, in chi bộ x2 (which has no secretary, so no board grows to two and starts asking for review);
+    kept out of `tree` so the reports' member counts stay as they are."""
+    from cms.org.services import create_member
+
+    tree.members["pbt.x2"] = create_member(username="pbt.x2", full_name="Đảng viên pbt.x2", unit=tree["x2"],
+                                           role="deputy", password=PASSWORD)
+    return tree.members["pbt.x2"]
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

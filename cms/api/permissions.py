@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from cms.org.models import Role
+from cms.org.models import LEADER_ROLES
 from cms.org.selectors import may_still_read, member_of
 
 from .selectors import is_committee, oversight_unit
@@ -22,7 +22,7 @@ class IsActiveMember(BasePermission):
 
 
 class IsCommitteeMember(BasePermission):
-    """Sits on the committee of their unit (committee members and secretaries)."""
+    """Sits on the committee of their unit (chi ủy viên, phó bí thư, bí thư)."""
 
     message = _("Chỉ cấp ủy viên mới xem được mục này.")
 
@@ -39,12 +39,14 @@ class OverseesUnits(BasePermission):
         return oversight_unit(request.user) is not None
 
 
-class IsSecretary(BasePermission):
-    message = _("Chỉ bí thư mới cấp được mã đặt lại mật khẩu.")
+class IsLeader(BasePermission):
+    """Bí thư or phó bí thư of their unit: they also manage members and issue reset codes."""
+
+    message = _("Chỉ bí thư, phó bí thư mới cấp được mã đặt lại mật khẩu.")
 
     def has_permission(self, request, view) -> bool:
         member = member_of(request.user)
-        return is_committee(member) and member.role == Role.SECRETARY
+        return is_committee(member) and member.role in LEADER_ROLES
 
 
 class IsCommitteeOfFeedbackUnit(BasePermission):

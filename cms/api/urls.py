@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import docs, views
+from . import account_views, docs, views
 
 app_name = "api"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.LogoutView.as_view(), name="logout"),
     path("me", views.MeView.as_view(), name="me"),
+    path("me/profile", account_views.MyRecordView.as_view(), name="me-profile"),
+    path("me/password", account_views.MyPasswordView.as_view(), name="me-password"),
     path("password-reset", views.PasswordResetView.as_view(), name="password-reset"),
     path("reset-codes", views.ResetCodeView.as_view(), name="reset-codes"),
     path("access", views.AccessView.as_view(), name="access"),

@@ -23,7 +23,7 @@ from cms.org.services import ResetCodeError, issue_reset_code, redeem_reset_code
 
 from . import serializers as s
 from .exceptions import exception_handler
-from .permissions import IsActiveMember, IsCommitteeOfFeedbackUnit, IsSecretary, OverseesUnits
+from .permissions import IsActiveMember, IsCommitteeOfFeedbackUnit, IsLeader, OverseesUnits
 from .renderers import CSVRenderer, XLSXRenderer
 from .reports import UNREAD_LIMIT, ReportError, page_report
 from .selectors import feedback_visible_to, profile, saved_items, unread_pages
@@ -157,10 +157,10 @@ class PasswordResetView(_FailureThrottled):
 
 
 class ResetCodeView(ApiView):
-    permission_classes = [IsAuthenticated, IsActiveMember, IsSecretary]
+    permission_classes = [IsAuthenticated, IsActiveMember, IsLeader]
 
     @extend_schema(
-        summary="Bí thư cấp mã đặt lại mật khẩu cho đảng viên trong đơn vị",
+        summary="Bí thư, phó bí thư cấp mã đặt lại mật khẩu cho đảng viên trong đơn vị",
         request=s.ResetCodeRequestSerializer,
         responses={201: s.ResetCodeSerializer, 404: s.DetailSerializer},
     )

@@ -18,16 +18,22 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from .activation import issue_sheet, render_sheet_pdf, sheet_filename, sheet_members, sheet_unit
-from .models import Member, Role, UnitPage
+from .models import LEADER_ROLES, Member, UnitPage
 from .phones import normalize_phone
+from .record import MemberRecordFormMixin
 from .selectors import may_still_read
 from .services import create_member, issue_reset_code
 
+MEMBER_FIELDS = [
+    "full_name", "unit", "role", "status", "phone", "birth_year", "card_number", "joined_on", "official_on",
+    "exempt_from", "exempt_until", "exempt_reason", "no_smartphone",
+]
+
 
 def managed_unit(user) -> UnitPage | None:
-    """The unit whose members this user manages: their own, if they are its secretary (superusers: everything)."""
+    """The unit whose members this user manages: their own, if they are its secretary or deputy secretary."""
     member = getattr(user, "member", None) if user.is_authenticated else None
-    if member is not None and member.role == Role.SECRETARY and may_still_read(member):
+    if member is not None and member.role in LEADER_ROLES and may_still_read(member):
         return member.unit
     return None
 
@@ -40,7 +46,7 @@ def managed_members(user):
 
 
 class MemberPermissionPolicy(BasePermissionPolicy):
-    """Secretaries manage the members of their unit's subtree; nobody else but superusers does."""
+    """Secretaries and deputies manage the members of their unit's subtree; nobody else but superusers does."""
 
     def user_has_permission(self, user, action):
         return user.is_active and (user.is_superuser or managed_unit(user) is not None)
@@ -52,16 +58,16 @@ class MemberPermissionPolicy(BasePermissionPolicy):
         return managed_members(user)
 
     def users_with_permission(self, action):
-        return get_user_model().objects.filter(member__role=Role.SECRETARY)
+        return get_user_model().objects.filter(member__role__in=LEADER_ROLES)
 
 
-class MemberForm(WagtailAdminModelForm):
+class MemberForm(MemberRecordFormMixin, WagtailAdminModelForm):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     password = forms.CharField(label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput, required=False)
 
     class Meta:
         model = Member
-        fields = ["full_name", "unit", "role", "status", "phone", "birth_year"]
+        fields = MEMBER_FIELDS
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +95,7 @@ class MemberForm(WagtailAdminModelForm):
         self.instance = create_member(
             username=data["username"], full_name=data["full_name"], unit=data["unit"], role=data["role"],
             status=data["status"], password=data.get("password") or None, phone=data.get("phone", ""),
-            birth_year=data.get("birth_year"),
+            birth_year=data.get("birth_year"), record=self.record_data(),
         )
         return self.instance
 
@@ -126,10 +132,10 @@ class MemberEditView(ScopedFormMixin, EditView):
 
 class MemberViewSet(ModelViewSet):
     model = Member
-    form_fields = ["full_name", "unit", "role", "status", "phone", "birth_year"]
-    list_display = ["full_name", "user", "unit", "role", "status", "phone", "reset_link"]
-    list_filter = ["role", "status"]
-    search_fields = ["full_name", "user__username", "phone"]
+    form_fields = MEMBER_FIELDS
+    list_display = ["full_name", "user", "unit", "role", "status", "exemption", "phone", "reset_link"]
+    list_filter = ["role", "status", "no_smartphone"]
+    search_fields = ["full_name", "user__username", "phone", "card_number"]
     icon = "group"
     menu_label = _("Đảng viên")
     add_to_admin_menu = True

@@ -211,6 +211,23 @@ class Member(models.Model):
         )
 
 
+class RoleGrant(models.Model):
+    """A group a user holds because of their role, not because somebody added them to it.
+
+    Role changes add and take away only these: a board membership given by hand (an editor of the unit who
+    is also its secretary) outlives the secretary's term.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhóm theo vai trò")
+        verbose_name_plural = _("nhóm theo vai trò")
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="role_grant_once_per_group")]
+
+
 class ResetCode(models.Model):
     """A one-time password-reset code issued by a cell secretary; only its hash is stored."""
 

@@ -93,3 +93,29 @@ def eligible_members(members=None, day=None):
 def eligible_q(day=None) -> Q:
     """The condition of `eligible_members` as a Q, for counting inside one aggregate query."""
     return Q(status__in=ACTIVE_STATUSES, user__is_active=True, no_smartphone=False) & ~exempt_q(day)
+
+
+def member_record(member: Member) -> dict:
+    """The member's own record (hồ sơ) as they see it in the reader: who, where, role, card, dates, exemption."""
+    today = timezone.localdate()
+    return {
+        "username": member.user.username,
+        "full_name": member.full_name,
+        "unit": {"code": member.unit.code, "name": member.unit.title, "level": member.unit.level},
+        "role": member.role,
+        "role_label": str(member.get_role_display()),
+        "status": member.status,
+        "status_label": str(member.get_status_display()),
+        "card_number": member.card_number or "",
+        "joined_on": member.joined_on,
+        "official_on": member.official_on,
+        "phone": member.phone,
+        "birth_year": member.birth_year,
+        "exemption": {
+            "exempt_now": member.is_exempt_on(today),
+            "from": member.exempt_from,
+            "until": member.exempt_until,
+            "reason": member.exempt_reason,
+        },
+        "no_smartphone": member.no_smartphone,
+    }

@@ -68,7 +68,7 @@ def ensure_board(unit: UnitPage) -> Group:
 
 
 def secretaries_group() -> Group:
-    """Secretaries of every level reach the admin to manage their members and issue reset codes."""
+    """Secretaries and deputies of every level reach the admin to manage their members and issue reset codes."""
     group, created = Group.objects.get_or_create(name="Bí thư các cấp")
     if created:
         group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
@@ -87,8 +87,10 @@ def create_member(
     phone: str = "",
     birth_year: int | None = None,
     editor: bool = False,
+    record: dict | None = None,
 ) -> Member:
-    """Create a user and their member profile; `editor` adds them to the unit's Ban Biên tập."""
+    """Create a user and their member profile; `editor` adds them to the unit's Ban Biên tập by hand (it outlives
+    any role); `record` holds member-record fields (card number, dates, exemption, no smartphone)."""
     user_model = get_user_model()
     user = user_model(username=username)
     if password:
@@ -97,20 +99,24 @@ def create_member(
         user.set_unusable_password()
     user.save()
     member = Member.objects.create(
-        user=user, full_name=full_name, unit=unit, role=role, status=status, phone=phone, birth_year=birth_year
+        user=user, full_name=full_name, unit=unit, role=role, status=status, phone=phone, birth_year=birth_year,
+        **(record or {}),
     )
-    if editor or role == Role.SECRETARY and unit.level in ("base", "cell"):
-        # Base and cell secretaries publish their own meeting materials.
-        user.groups.add(ensure_board(unit))
-    if role == Role.SECRETARY:
-        user.groups.add(secretaries_group())
+    # The role's groups (admin, the unit's board for base and cell leaders) come from the post_save signal.
+    if editor:
+        from .roles import keep_by_hand
+
+        keep_by_hand(member, ensure_board(unit))
     return member
 
 
-def set_status(*, member: Member, status: str) -> Member:
+def set_status(*, member: Member, status: str, changed_by=None) -> Member:
     """Change a member's status; deceased, struck off and expelled lose access at once (sessions included)."""
+    from wagtail.log_actions import LogContext
+
     member.status = status
-    member.save(update_fields=["status", "updated_at"])
+    with LogContext(user=changed_by):
+        member.save(update_fields=["status", "updated_at"])
     return member
 
 

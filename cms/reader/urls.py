@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import activation, guide, meeting_pages, views
+from . import activation, guide, meeting_pages, profile_views, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("huong-dan/", guide.guide_page, name="guide"),
     re_path(r"^huong-dan/am-thanh/(?P<name>[0-9a-f]{16,64}\.(?:opus|mp3|ogg|wav))$", guide.guide_audio,
             name="guide-audio"),
+    path("ho-so/", profile_views.my_profile, name="my-profile"),
     path("sw.js", views.service_worker, name="reader-sw"),
     path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
     path("sinh-hoat/", meeting_pages.schedule_page, name="meeting-schedule"),

@@ -2,6 +2,10 @@
 
 The expected answer is stated here again from the rule in DESIGN.md, independently of the code under test:
 a member reads layer (U, t) iff U is their unit or above it, and t is `all` or they sit on a committee.
+Roles and what they may do besides reading (issue 13): chi ủy viên see their unit's reports and answer its
+feedback; phó bí thư and bí thư also manage members and issue reset codes; the province administrator sees
+every report and feedback and manages every member; every member reads their own record and changes their
+own password.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ import pytest
 
 from cms.api import search_index
 from cms.api.models import Feedback
+from cms.org.models import ResetCode
 from cms.publishing.export import export_layer
 from layerformat.model import TIERS
 from tests.factories import MEMBERS, PASSWORD, UNITS, publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC).isoformat()
-COMMITTEE = {"committee", "secretary"}
+COMMITTEE = {"committee", "deputy", "secretary"}
+LEADERS = {"deputy", "secretary"}
 
 
 def chain(code: str) -> list[str]:
@@ -30,13 +36,17 @@ def chain(code: str) -> list[str]:
     return result
 
 
+# The phó bí thư comes from the `deputy` fixture, outside the shared tree (see tests/conftest.py).
+EVERYONE = [*MEMBERS, ("pbt.x2", "x2", "deputy", False)]
+
+
 def may_read(username: str, unit: str, tier: str) -> bool:
-    _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
+    _name, home, role, _editor = next(m for m in EVERYONE if m[0] == username)
     return unit in chain(home) and (tier == "all" or role in COMMITTEE)
 
 
 @pytest.fixture
-def world(tree, search_dir):
+def world(tree, deputy, search_dir):
     """One page in every layer (each with the shared word "bimat"), indexed; one feedback from every member."""
     pages = {}
     for code, *_rest in UNITS:
@@ -49,7 +59,7 @@ def world(tree, search_dir):
     feedback = {
         username: Feedback.objects.create(kind="report", member=tree[username], unit=tree[username].unit,
                                           body=f"Kiến nghị của {username}")
-        for username, *_rest in MEMBERS
+        for username, *_rest in EVERYONE
     }
     return pages, feedback
 
@@ -58,7 +68,7 @@ def layer_path(tree, code: str, tier: str, rest: str = "index.html") -> str:
     return f"/u/{tree[code].code_path}/{tier}/{rest}"
 
 
-@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+@pytest.mark.parametrize("username", [m[0] for m in EVERYONE])
 def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
     pages, feedback = world
     client = as_member(username)
@@ -85,7 +95,7 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
             top = home if code in chain(home) else code
             covered = {c for c, *_r in UNITS if top in chain(c)}
             assert {row["code"] for row in report.json()["units"]} == covered
-            assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in MEMBERS if m[1] in covered}
+            assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in EVERYONE if m[1] in covered}
 
     found = client.get("/api/search", {"q": "bimat", "limit": 50}).json()["results"]
     assert {tuple(r["title"].split()[1:]) for r in found} == readable
@@ -196,3 +206,78 @@ def test_meetings_follow_the_layer_rule_for_every_role_at_every_level(tree, as_m
     assert rollup.status_code == (200 if member.role in COMMITTEE else 403)
     if rollup.status_code == 200:
         assert {r["code"] for r in rollup.json()["units"]} == {c for c, *_r in UNITS if member.unit.code in chain(c)}
+
+
+# --- what each role may do besides reading: own record, password, reports, feedback, members, reset codes ---
+
+ROLES = {"dv.x1": "member", "cuv.x1": "committee", "pbt.x2": "deputy", "bt.x1": "secretary", "qt.tinh": "admin"}
+
+
+@pytest.fixture
+def province_admin(tree):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("qt.tinh", "", PASSWORD)
+
+
+def client_for(username: str):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tree, deputy, province_admin,
+                                                                            username):
+    role = ROLES[username]
+    is_member = role != "admin"
+    oversees = role in COMMITTEE or role == "admin"
+    manages = role in LEADERS or role == "admin"
+    client = client_for(username)
+    cell = tree[username].unit.code if is_member else "x1"
+    plain = {"x1": "dv2.x1", "x2": "dv.x2"}[cell]  # another, plain member of the same cell
+    cell_page = publish(tree[cell], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
+    other_page = publish(tree["y1"], "Tài liệu của chi bộ khác", kind="meeting")
+    own_feedback = Feedback.objects.create(kind="report", member=tree[plain], unit=tree[cell], body="Kiến nghị")
+    other_feedback = Feedback.objects.create(kind="report", member=tree["dv.y1"], unit=tree["y1"], body="Khác")
+
+    # The member's own record and password: members only (the administrator has no party record).
+    record = client.get("/api/me/profile")
+    assert record.status_code == (200 if is_member else 403)
+    if is_member:
+        assert (record.json()["username"], record.json()["role"]) == (username, role)
+    wrong = {"old_password": "khong-dung", "new_password1": "Sotay-moi-2027", "new_password2": "Sotay-moi-2027"}
+    assert client.post("/api/me/password", wrong, format="json").status_code == (400 if is_member else 403)
+    assert client.get("/ho-so/").status_code == (200 if is_member else 302)
+
+    # Read rates: committees of the cell (and the administrator), in the API and in the admin.
+    assert client.get(f"/api/reports/pages/{cell_page.pk}").status_code == (200 if oversees else 403)
+    assert client.get(f"/api/reports/pages/{other_page.pk}").status_code == (200 if role == "admin" else 403)
+    assert client.get("/admin/ty-le-doc/").status_code == (200 if oversees else 302)
+    assert client.get(f"/admin/ty-le-doc/{cell_page.pk}/").status_code == (200 if oversees else 302)
+
+    # Feedback to the cell: its committee answers it; a plain member does not see another's.
+    answered = client.post(f"/api/feedback/{own_feedback.pk}/replies", {"body": "Chi ủy đã nhận."}, format="json")
+    assert answered.status_code == (201 if role in COMMITTEE else 403 if role == "admin" else 404)
+    assert client.get(f"/api/feedback/{other_feedback.pk}").status_code == (403 if role == "admin" else 404)
+    assert client.get("/admin/gop-y/").status_code == (200 if oversees else 302)
+    thread = client.get(f"/admin/gop-y/{own_feedback.pk}/")
+    # The province's inbox holds what is addressed or escalated to it, not every cell's threads.
+    assert thread.status_code == (200 if role in COMMITTEE else 404 if role == "admin" else 302)
+
+    # Members and reset codes: leaders of the cell and the administrator.
+    listing = client.get("/admin/members/", follow=True).content.decode()
+    assert (f"Đảng viên {plain}" in listing) == manages
+    assert ("Đảng viên dv.y1" in listing) == (role == "admin")
+    edit = client.get(f"/admin/members/edit/{tree[plain].pk}/", follow=True).content.decode()
+    assert ('name="card_number"' in edit) == manages
+    code = client.post(f"/admin/members/{tree[plain].pk}/reset-code/")
+    assert code.status_code == (200 if manages else 302)  # the admin turns a refusal into a redirect
+    assert ResetCode.objects.filter(member=tree[plain]).exists() == manages
+    ResetCode.objects.all().delete()
+    issued = client.post("/api/reset-codes", {"username": plain}, format="json").status_code
+    assert issued == (201 if role in LEADERS else 403)
+    assert client.post("/api/reset-codes", {"username": "dv.y1"}, format="json").status_code == (
+        404 if role in LEADERS else 403)

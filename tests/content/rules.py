@@ -85,7 +85,7 @@ def account_problems(header: list[str], rows: list[dict[str, str]], levels: dict
         if level is None:
             problems.append(f"accounts.csv:{number}: unknown unit {row['unit_code']!r}")
             continue
-        if row["role"] not in ("member", "committee", "secretary"):
+        if row["role"] not in ("member", "committee", "deputy", "secretary"):
             problems.append(f"accounts.csv:{number}: bad role {row['role']!r}")
         if row["editor"] not in ("0", "1"):
             problems.append(f"accounts.csv:{number}: bad editor flag {row['editor']!r}")

@@ -52,6 +52,16 @@ def test_accounts_cover_every_role_and_an_editor_at_every_level(levels):
     assert rules.account_problems(header, rows, levels) == []
 
 
+def test_one_cell_has_every_role_to_try_them_side_by_side(levels):
+    """bí thư, phó bí thư, chi ủy viên and đảng viên of the same cell: what each may do is shown on `make demo`."""
+    _header, rows = rules.read_csv(DEMO / "accounts.csv")
+    roles_by_cell: dict[str, set[str]] = {}
+    for row in rows:
+        if levels[row["unit_code"]] == "cell":
+            roles_by_cell.setdefault(row["unit_code"], set()).add(row["role"])
+    assert any(roles >= {"member", "committee", "deputy", "secretary"} for roles in roles_by_cell.values())
+
+
 def test_a_member_in_a_second_district_exists_to_check_isolation(units, levels):
     _header, rows = rules.read_csv(DEMO / "accounts.csv")
     parent = {u["code"]: u["parent_code"] for u in units}

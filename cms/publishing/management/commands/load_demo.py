@@ -39,7 +39,8 @@ class Command(BaseCommand):
         from django.conf import settings
 
         path = Path(root or Path(settings.BASE_DIR) / "content" / "demo") / "accounts.csv"
-        roles = {"member": "đảng viên", "committee": "cấp ủy viên", "secretary": "bí thư"}
+        roles = {"member": "đảng viên", "committee": "chi ủy viên / cấp ủy viên", "deputy": "phó bí thư",
+                 "secretary": "bí thư"}
         self.stdout.write("\nTài khoản dùng thử (tên đăng nhập / mật khẩu — đơn vị, vai trò):")
         with path.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
