@@ -85,8 +85,9 @@ def speech(
     if enabled and articles:
         try:
             from site_builder.speech import synthesize_many  # heavy (pyttsx3, encoders): only when asked
-        except (ImportError, AttributeError):
-            log.warning("speech requested but site_builder.speech.synthesize_many is not available")
+        except (ImportError, AttributeError) as error:
+            # A layer published without the audio its members expect is a failed build, not a warning.
+            raise BuildError("speech", f"không nạp được bộ đọc (pyttsx3, espeak-ng): {error}") from error
         else:
             from site_builder.speech import text_for_speech
 

@@ -370,3 +370,14 @@ def test_a_failed_upload_is_a_build_error_of_its_stage_after_the_layer_is_live_h
     assert failure.value.stage == "upload" and "kho không trả lời" in failure.value.message
     assert site.manifest()["version"] == 1
     assert site.build([make_article(1)]).version == 2  # the next build goes on from there
+
+
+def test_a_layer_is_not_published_without_audio_when_the_speech_engine_cannot_load(tmp_path, monkeypatch):
+    """Members expect to listen: a speech stage asked for audio and unable to load its engine fails the build."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "site_builder.speech", None)  # importing it now raises ImportError
+    with pytest.raises(BuildError) as failure:
+        pipeline.speech(LayerId(("tn",), "all"), [make_article(1)], work_dir=tmp_path, enabled=True)
+    assert failure.value.stage == "speech"
+    assert "bộ đọc" in str(failure.value)
