@@ -107,7 +107,9 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("Cần --bucket khi dùng --store s3.\n")
         return 2
     site_dir = args.site_dir or default_site_dir()
-    if not site_dir.is_dir():
+    # A fresh installation has built nothing yet: the bucket is still set up, and there is nothing to send.
+    nothing_built = args.site_dir is None and not site_dir.exists()
+    if not site_dir.is_dir() and not nothing_built:
         sys.stderr.write(f"Không đẩy được: không tìm thấy thư mục các lớp đã dựng {site_dir} "
                          "(chạy `sotay build` hoặc chỉ đúng --site-dir).\n")
         return 2
@@ -122,6 +124,9 @@ def main(argv: list[str]) -> int:
             if problems:
                 sys.stderr.write("Từ chối đẩy lên bucket công khai: " + "; ".join(problems) + "\n")
                 return 1
+        if nothing_built:
+            sys.stdout.write(f"Chưa có lớp nào được dựng trong {site_dir}: không có gì để đẩy — {store.describe()}\n")
+            return 0
         key = load_public_key(args.public_key) if args.public_key else None
         stats = publish_site(site_dir, store, unit=args.unit, grace_s=args.grace_s, public_key=key,
                              gc_unchanged=args.gc)

@@ -342,3 +342,16 @@ def test_a_new_article_resolves_at_once_although_the_old_manifest_is_cached(any_
     assert resolve(any_store, "u/tn/dh/all", "a/4/", cache=gate).key.endswith(".html")
     with pytest.raises(serve.NotInLayer):
         resolve(any_store, "u/tn/dh/all", "a/999/", cache=gate)
+
+
+def test_the_first_publish_of_a_fresh_installation_sets_up_the_bucket_with_nothing_built(s3_endpoint, monkeypatch,
+                                                                                       tmp_path, capsys):
+    """docs/deploy.md runs `sotay publish --create-bucket` before anything is published: the bucket is made
+    (private) and the command says there is nothing to send yet, instead of failing the installation."""
+    monkeypatch.setenv("SOTAY_SITE_DIR", str(tmp_path / "site"))  # the configured site dir, not built yet
+    bucket = f"sotay-fresh-{os.getpid()}"
+    assert cli.main(["--store", "s3", "--bucket", bucket, "--endpoint-url", s3_endpoint, "--create-bucket"]) == 0
+    assert "không có gì để đẩy" in capsys.readouterr().out
+    store = S3Store(bucket, endpoint_url=s3_endpoint)
+    assert store.public_access_problems() == []
+    assert list(store.list("")) == []

@@ -189,7 +189,8 @@ def nginx_site_for_test() -> None:
 
 
 def nginx(action: str) -> None:
-    nginx_site_for_test()
+    if action != "stop":  # stopping (the test's clean-up) needs no port
+        nginx_site_for_test()
     running = Path("/run/nginx.pid").exists() and subprocess.run(
         ["kill", "-0", Path("/run/nginx.pid").read_text().strip()], capture_output=True).returncode == 0
     if action == "stop":
