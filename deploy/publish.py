@@ -76,6 +76,12 @@ def read_layer(layer_dir: Path, public_key: Ed25519PublicKey | None = None) -> t
         raise PublishError(f"{layer_dir}: {exc}") from exc
 
 
+def published_version(store: Store, layer: str) -> int:
+    """The version readers get from `store` for `layer` (0 when it holds none): a build must go above it."""
+    head_raw = store.get(layout.head_key(layer))
+    return Manifest.parse(head_raw).version if head_raw is not None else 0
+
+
 def publish_layer(layer_dir: Path, store: Store, *, grace_s: float = DEFAULT_GRACE_S,
                   public_key: Ed25519PublicKey | None = None, workers: int = 8,
                   on_upload: Callable[[str], None] | None = None,

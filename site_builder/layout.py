@@ -61,13 +61,15 @@ def read_live_manifest(site_dir: Path, layer: LayerId, *, parts: bool = True) ->
         return None
 
 
-def next_version(site_dir: Path, layer: LayerId, work_dir: Path | None = None) -> int:
-    """One more than any version this layer ever had here, so versions only grow (readers reject rollback).
+def next_version(site_dir: Path, layer: LayerId, work_dir: Path | None = None, floor: int = 0) -> int:
+    """One more than any version this layer ever had here, or than `floor`, so versions only grow (readers
+    reject rollback).
 
     The work dir remembers the last version published from it, so a wiped or restored site dir does not
-    restart the count."""
+    restart the count; `floor` is the version a store already serves (a machine restored from a backup older
+    than the bucket's newest publish goes on above it)."""
     live = read_live_manifest(site_dir, layer, parts=False)
-    highest = live["version"] if live else 0
+    highest = max(live["version"] if live else 0, floor)
     if work_dir is not None:
         try:
             highest = max(highest, int(json.loads((work_dir / RECORD_FILE).read_text("utf-8"))["version"]))
@@ -143,13 +145,14 @@ def stage_version(
     key: Ed25519PrivateKey,
     expires_days: int,
     now: datetime,
+    version_floor: int = 0,
 ) -> StagedLayer:
     """Assemble and sign the next version of `layer` from the files under `source` (the sign stage)."""
     root = versions_root(site_dir, layer)
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    version = next_version(site_dir, layer, work_dir)
+    version = next_version(site_dir, layer, work_dir, version_floor)
     live = read_live_manifest(site_dir, layer, parts=False)  # only its version is compared with the record
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
@@ -193,7 +196,8 @@ def _signed_staging(
 
 
 def restage_live(
-    layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, expires_days: int, now: datetime
+    layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, expires_days: int, now: datetime,
+    version_floor: int = 0,
 ) -> StagedLayer:
     """The live layer's files, unchanged, as a new version with a fresh expiry (the nightly re-sign).
 
@@ -203,7 +207,7 @@ def restage_live(
     if live is None:
         raise FileNotFoundError(f"{layer}: no live layer to re-sign")
     root = versions_root(site_dir, layer)
-    version = next_version(site_dir, layer, work_dir)
+    version = next_version(site_dir, layer, work_dir, version_floor)
     prev_dir = live_path(site_dir, layer)
     known = _load_record(work_dir, prev_dir, live)
 

@@ -156,11 +156,13 @@ def sign(
     key: Ed25519PrivateKey,
     expires_days: int = 30,
     now: datetime | None = None,
+    version_floor: int = 0,
 ) -> layout.StagedLayer:
     """Stage the next version (hard-linking unchanged files from the live one) and sign its manifest."""
     now = now or datetime.now(UTC)
     return layout.stage_version(
-        layer, work_dir / "site", site_dir=site_dir, work_dir=work_dir, key=key, expires_days=expires_days, now=now
+        layer, work_dir / "site", site_dir=site_dir, work_dir=work_dir, key=key, expires_days=expires_days, now=now,
+        version_floor=version_floor,
     )
 
 
@@ -223,6 +225,7 @@ class Build:
     speech_cache: Path | None = None
     compact: bool = False
     progress: ProgressFn | None = None
+    version_floor: int = 0  # the version the store already serves: the new one goes above it
     # filled in by the stages
     audio: dict[int, str] = field(default_factory=dict)
     rendered: RenderStats = field(default_factory=RenderStats)
@@ -264,7 +267,7 @@ def _run_index(b: Build) -> None:
 
 def _run_sign(b: Build) -> None:
     b.staged = sign(b.layer, work_dir=b.work_dir, site_dir=b.site_dir, key=b.key, expires_days=b.expires_days,
-                    now=b.now)
+                    now=b.now, version_floor=b.version_floor)
 
 
 def _run_verify_live(b: Build) -> None:
@@ -282,7 +285,8 @@ def _run_verify_live(b: Build) -> None:
 
 def _run_resign(b: Build) -> None:
     b.staged = layout.restage_live(b.layer, site_dir=b.site_dir, work_dir=b.work_dir, key=b.key,
-                                   expires_days=b.expires_days, now=b.now or datetime.now(UTC))
+                                   expires_days=b.expires_days, now=b.now or datetime.now(UTC),
+                                   version_floor=b.version_floor)
 
 
 def _run_publish(b: Build) -> None:
@@ -386,6 +390,7 @@ def build_layer(
     speech_cache: Path | None = None,
     upload: UploadFn | None = None,
     text_first: bool = False,
+    version_floor: int = 0,
 ) -> BuildResult:
     """Build and publish one layer from its complete list of published articles.
 
@@ -394,7 +399,8 @@ def build_layer(
     or the build root (`var/build`), under which the layer's dir is then used. `unit_name` names the
     layer when it has no articles. `upload`, when given, is the last stage (see `upload_stage`). With
     `text_first`, speech uses only cached audio, so new text is not held back by synthesis; the result's
-    `audio_pending` then says whether a full build should follow.
+    `audio_pending` then says whether a full build should follow. `version_floor` is the version the store
+    already serves (the new version goes above it, also on a machine restored from an older backup).
     Raises BuildError; on a failure before `publish` the live layer is untouched. Builds of the same
     layer wait for each other.
     """
@@ -402,19 +408,19 @@ def build_layer(
         layer=layer, site_dir=Path(site_dir), work_dir=layer_work_dir(Path(work_dir), layer), key=key,
         articles=articles, unit_name=unit_name or (articles[0].unit_name if articles else layer.unit_code),
         expires_days=expires_days, now=now, speech=speech, speech_cache=speech_cache, compact=compact,
-        progress=progress, text_first=text_first,
+        progress=progress, text_first=text_first, version_floor=version_floor,
     )
     return run_stages(FULL_BUILD + ((upload_stage(upload),) if upload else ()), build)
 
 
 def remove_layer(
     layer: LayerId, *, site_dir: Path, work_dir: Path, key: Ed25519PrivateKey, unit_name: str | None = None,
-    upload: UploadFn | None = None,
+    upload: UploadFn | None = None, version_floor: int = 0,
 ) -> BuildResult:
     """Unpublish everything in a layer: publish a valid, signed, empty version (never a missing one,
     which readers could not tell from a withheld update)."""
     return build_layer(layer, [], site_dir=site_dir, work_dir=work_dir, key=key, unit_name=unit_name,
-                       upload=upload)
+                       upload=upload, version_floor=version_floor)
 
 
 def refresh_layer(
@@ -426,11 +432,12 @@ def refresh_layer(
     expires_days: int = 30,
     now: datetime | None = None,
     upload: UploadFn | None = None,
+    version_floor: int = 0,
 ) -> BuildResult:
     """Re-sign the live layer as a new version with a fresh expiry, without rendering anything.
 
     Manifests expire (readers refuse a frozen layer), so every layer must be re-signed before then, also
     those nobody edits; this costs a link per file instead of a build. The live layer is verified first."""
     build = Build(layer=layer, site_dir=Path(site_dir), work_dir=layer_work_dir(Path(work_dir), layer), key=key,
-                  expires_days=expires_days, now=now or datetime.now(UTC))
+                  expires_days=expires_days, now=now or datetime.now(UTC), version_floor=version_floor)
     return run_stages(RESIGN + ((upload_stage(upload),) if upload else ()), build)

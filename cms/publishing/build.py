@@ -62,6 +62,24 @@ def store_upload(key) -> Callable[[LayerId, Path], Any] | None:
     return upload
 
 
+def store_version(layer: LayerId) -> int:
+    """The version the configured store serves for `layer` (0 without a separate store): a machine restored
+    from a backup older than the bucket's newest publish builds above it instead of being refused."""
+    store = configured_store()
+    if store is None:
+        return 0
+    from deploy.publish import published_version
+    from deploy.stores import StoreError
+
+    try:
+        return published_version(store, layer.prefix)
+    except StoreError as error:
+        # The layer is still built and live here; its upload fails in turn and is retried, and the retry reads
+        # the store's version again.
+        logger.warning("store version of %s unknown: %s", layer.prefix, error)
+        return 0
+
+
 def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callable | None = None,
               attempt: int = 1, text_first: bool = False) -> dict:
     """Export, speak, render, index, sign, publish and upload one layer; returns the builder's statistics.
@@ -95,6 +113,7 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
             unit_name=unit_name,
             speech_cache=settings.SOTAY_VAR_DIR / "cache" / "audio",
             upload=store_upload(key),
+            version_floor=store_version(layer),
             text_first=text_first,
         )
     except BuildError as error:
@@ -149,7 +168,8 @@ def refresh_expiring(*, within_days: int = 10, compact: bool = True) -> list[str
         else:
             key = _signing_key()
             refresh_layer(layer, site_dir=settings.SOTAY_SITE_DIR, work_dir=settings.SOTAY_BUILD_DIR,
-                          key=key, expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS, upload=store_upload(key))
+                          key=key, expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS, upload=store_upload(key),
+                          version_floor=store_version(layer))
         refreshed.append(layer.prefix)
     logger.info("refreshed %d layers expiring before %s", len(refreshed), limit.date())
     return refreshed

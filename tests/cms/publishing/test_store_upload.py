@@ -115,3 +115,23 @@ def test_a_page_waiting_for_its_build_says_so(settings, tree):
     page = publish(tree["dt"], "Bài đang chờ", body="<p>Chờ dựng.</p>")
     assert publish_status(page).state == QUEUED
     assert publish_status(page).text == "Đang chờ dựng"
+
+
+def test_a_machine_restored_from_an_older_backup_publishes_above_what_the_bucket_holds(
+        on_s3, settings, tree, login, django_capture_on_commit_callbacks):
+    """The bucket got publishes after the last backup; the restored machine knows older versions only. Its
+    next publish still reaches members: the new version goes above the bucket's, never refused as a rollback."""
+    import shutil
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(tree["dt"], "Bài trước khi máy hỏng", body="<p>Đã lên kho.</p>")
+        publish(tree["dt"], "Bài thứ hai trước khi máy hỏng", body="<p>Đã lên kho.</p>")
+    served = bucket_version(on_s3)
+    assert served >= 2
+    # The new machine: the site and build directories as an old backup had them (here: none at all).
+    shutil.rmtree(settings.SOTAY_SITE_DIR, ignore_errors=True)
+    shutil.rmtree(settings.SOTAY_BUILD_DIR, ignore_errors=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish(tree["dt"], "Bài sau khi phục hồi", body="<p>Vẫn đến được đảng viên.</p>")
+    assert bucket_version(on_s3) == served + 1 == LayerBuild.objects.filter(layer=LAYER).latest("pk").live_version
+    assert login("dv.x1").get(f"/{LAYER}/a/{page.pk}/").status_code == 200
