@@ -6,8 +6,8 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
-from rest_framework.renderers import BaseRenderer
 
+from cms.api.renderers import export_renderers
 from cms.org.models import Level
 
 from .selectors import ACTIVE_DAYS, base_sentence
@@ -68,31 +68,6 @@ def adoption_xlsx(report: dict) -> bytes:
     return out.getvalue()
 
 
-class _Export(BaseRenderer):
-    export = staticmethod(lambda report: b"")
-
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code >= 400:
-            import json
-
-            response["Content-Type"] = "application/json; charset=utf-8"
-            return json.dumps(data, ensure_ascii=False).encode("utf-8")
-        if response is not None:
-            name = f"muc-do-su-dung-{data['unit']['code']}-{data['day']}.{self.format}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return type(self).export(data)
-
-
-class AdoptionCSVRenderer(_Export):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-    export = staticmethod(adoption_csv)
-
-
-class AdoptionXLSXRenderer(_Export):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-    charset = None
-    export = staticmethod(adoption_xlsx)
+AdoptionCSVRenderer, AdoptionXLSXRenderer = export_renderers(
+    "Adoption", lambda data: f"muc-do-su-dung-{data['unit']['code']}-{data['day']}", adoption_csv, adoption_xlsx
+)
