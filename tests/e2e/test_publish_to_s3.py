@@ -123,7 +123,8 @@ def test_an_editor_publishes_and_a_cell_member_reads_it_from_the_bucket(s3_site,
     from deploy.layout import Manifest
 
     head = Manifest.parse(s3_site["store"].get(layout.head_key("u/tn/dt/all")))
-    assert head.version == version and f"a/{page_id}/index.html" in head.with_parts(
+    # The text-first build the status showed may already be followed by the build that adds the new audio.
+    assert head.version >= version and f"a/{page_id}/index.html" in head.with_parts(
         head.store_reader(s3_site["store"])).files
 
     # A member of a cell of the district reads it through nginx, the gate and the bucket.
