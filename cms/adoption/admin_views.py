@@ -37,7 +37,7 @@ def chart(rows: list[dict]) -> dict:
 
 def usage(request: HttpRequest) -> HttpResponse:
     try:
-        report = adoption_report(request.user, (request.GET.get("unit") or "")[:32] or None)
+        report = adoption_report(request.user, (request.GET.get("unit") or "")[:32] or None, depth=1)
     except AdoptionError as exc:
         raise PermissionDenied(str(exc)) from exc
     by_code = {r["code"]: r for r in report["units"]}

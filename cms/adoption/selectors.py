@@ -88,20 +88,23 @@ def report_unit(user, unit_code: str | None) -> tuple[UnitPage, UnitPage]:
     return unit, scope
 
 
-def adoption_rows(top: UnitPage, day: date | None = None) -> list[UsageRow]:
-    """Every unit of `top`'s subtree in tree order, each with its own members and those of the units below it."""
-    return adoption_rows_as_of(top, day)[0]
+def adoption_rows(top: UnitPage, day: date | None = None, depth: int | None = None) -> list[UsageRow]:
+    """Every unit of `top`'s subtree in tree order (down to `depth` levels below it, all when None), each with its
+    own members and those of all the units below it."""
+    return adoption_rows_as_of(top, day, depth)[0]
 
 
-def adoption_rows_as_of(top: UnitPage, day: date | None = None) -> tuple[list[UsageRow], datetime | None]:
+def adoption_rows_as_of(top: UnitPage, day: date | None = None,
+                        depth: int | None = None) -> tuple[list[UsageRow], datetime | None]:
     """`adoption_rows`, and when the counts were taken from the worker's snapshot, the time it was computed
     (None: counted live now)."""
     day = day or timezone.localdate()
     units = UnitPage.objects.filter(path__startswith=top.path)
-    rows, paths = {}, {}
-    for u in units.order_by("path").values("pk", "path", "code", "title", "level", "depth"):
+    paths = dict(units.values_list("pk", "path"))  # every unit below counts, shown or not
+    shown = units if depth is None else units.filter(depth__lte=top.depth + depth)
+    rows = {}
+    for u in shown.order_by("path").values("path", "code", "title", "level", "depth"):
         rows[u["path"]] = UsageRow(u["code"], u["title"], u["level"], u["depth"] - top.depth, u["path"])
-        paths[u["pk"]] = u["path"]
     for row in rows.values():
         parent = rows.get(row.path[:-STEP])
         row.parent = parent.code if parent else None
@@ -195,11 +198,16 @@ def _rank(rows) -> None:
             row.rank = i
 
 
-def adoption_report(user, unit_code: str | None = None, day: date | None = None) -> dict:
-    """The report a committee sees: the unit, its subtree rolled up, and its direct units ranked."""
+REPORT_DEPTH = 2
+
+
+def adoption_report(user, unit_code: str | None = None, day: date | None = None,
+                    depth: int | None = REPORT_DEPTH) -> dict:
+    """The report a committee sees: the unit, its subtree rolled up (`depth` levels of it, all when None), and
+    its direct units ranked."""
     unit, scope = report_unit(user, unit_code)
     day = day or timezone.localdate()
-    rows, as_of = adoption_rows_as_of(unit, day)
+    rows, as_of = adoption_rows_as_of(unit, day, depth)
     top = rows[0]
     ranked = sorted((r for r in rows if r.parent == unit.code), key=lambda r: r.rank)
     parent = unit.parent_unit if unit.pk != scope.pk else None
@@ -210,6 +218,7 @@ def adoption_report(user, unit_code: str | None = None, day: date | None = None)
         "as_of": timezone.localtime(as_of or timezone.now()).isoformat(timespec="minutes"),
         "live": as_of is None,
         "active_days": ACTIVE_DAYS,
+        "depth": depth,
         "base": {"eligible": top.eligible, "exempt": top.exempt, "no_smartphone": top.no_smartphone},
         "total": top.as_dict(),
         "ranking": [r.code for r in ranked],

@@ -136,7 +136,7 @@ def test_the_report_costs_the_same_few_queries_whatever_the_tree(tree, history):
         with CaptureQueriesContext(connection) as queries:
             adoption_rows(tree[code])
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1] <= 6
+    assert counts[0] == counts[1] <= 7
 
 
 def test_the_schema_documents_the_endpoint(tree, api):
@@ -191,3 +191,21 @@ def test_the_admin_page_says_when_the_figures_were_counted(tree, history, client
     client.login(username="cuv.dt", password=PASSWORD)
     html = client.get("/admin/muc-do-su-dung/").content.decode()
     assert "Số liệu tính sẵn lúc" in html
+
+
+def test_the_screen_lists_two_levels_and_a_file_every_unit_with_the_same_totals(tree, history, as_member):
+    """A province's answer on screen is its districts and their bases, not every cell; the totals still count
+    everybody below, and the CSV export (or depth=all) lists every unit."""
+    client = as_member("cuv.tn")
+    two = client.get("/api/reports/adoption").json()
+    assert two["depth"] == 2 and {r["depth"] for r in two["units"]} == {0, 1, 2}
+    every = client.get("/api/reports/adoption?depth=all").json()
+    assert every["depth"] is None and max(r["depth"] for r in every["units"]) == 3
+    assert two["total"] == every["total"] and two["total"]["members"] == every["total"]["members"] > 0
+    assert set(rows(two)) < set(rows(every))
+    one = client.get("/api/reports/adoption?depth=1").json()
+    assert {r["code"] for r in one["units"]} == {"tn", *one["ranking"]}
+    csv_rows = list(csv.reader(io.StringIO(client.get("/api/reports/adoption?format=csv").content.decode("utf-8-sig"))))
+    assert set(rows(every)) <= {r[0] for r in csv_rows if r}
+    wrong = client.get("/api/reports/adoption?depth=muoi")
+    assert wrong.status_code == 400 and "Số cấp phải từ 1 đến 9" in str(wrong.json())
