@@ -71,7 +71,8 @@ def measure_report(port: int, token: str, requests: int) -> dict:
     started = time.perf_counter()
     refresh_snapshot(force=True)
     snapshot_ms = round((time.perf_counter() - started) * 1000, 1)
-    run_clients(port, [token], lambda i, t: [("GET", "/api/reports/adoption", None)])  # warm the worker
+    # Warm every gunicorn worker (its first request loads Django, DRF and Wagtail): concurrent clients.
+    run_clients(port, [token] * 4, lambda i, t: [("GET", "/api/reports/adoption", None)] * 2)
     latencies, statuses, _seconds = run_clients(
         port, [token], lambda i, t: [("GET", "/api/reports/adoption", None)] * requests
     )

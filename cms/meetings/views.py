@@ -30,6 +30,7 @@ from .rollup import rollup
 from .selectors import (
     attendance_counts,
     can_manage,
+    material_choices,
     recent_meetings,
     roster,
     upcoming_meetings,
@@ -77,6 +78,20 @@ class MeetingListView(MeetingView):
         agenda = [services.AgendaEntry(title=a["title"], material=a.get("material")) for a in data.pop("agenda")]
         meetings = services.schedule_meeting(by=self.member, unit=self.member.unit, agenda=agenda, **data)
         return Response(s.MeetingSerializer(meetings, many=True, context={"member": self.member}).data, status=201)
+
+
+class MaterialChoicesView(MeetingView):
+    @extend_schema(
+        summary="Tài liệu có thể gắn vào chương trình họp: bài mà mọi người dự họp đều đọc được",
+        parameters=[OpenApiParameter("tier", OpenApiTypes.STR, enum=["all", "committee"])],
+        responses={200: s.MaterialChoiceSerializer(many=True), 403: api_s.DetailSerializer},
+    )
+    def get(self, request):
+        tier = request.query_params.get("tier") or "all"
+        kind = "committee" if tier == "committee" else "regular"
+        if self.member is None or not can_manage(self.member, self.member.unit, kind):
+            raise PermissionDenied(_("Chỉ người xếp lịch họp của chi bộ mới chọn tài liệu họp."))
+        return Response(s.MaterialChoiceSerializer(material_choices(self.member, tier), many=True).data)
 
 
 class MeetingDetailView(MeetingView):

@@ -154,7 +154,7 @@ def test_adoption_report_for_every_role_at_every_level(tree, as_member, username
     """Mức độ sử dụng: committees see their unit and every unit below it, nobody else sees anything."""
     client = as_member(username)
     _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
-    own = client.get("/api/reports/adoption")
+    own = client.get("/api/reports/adoption", {"depth": "all"})
     assert own.status_code == (200 if role in COMMITTEE else 403), username
     if own.status_code == 200:
         assert {row["code"] for row in own.json()["units"]} == {c for c, *_r in UNITS if home in chain(c)}
@@ -202,6 +202,17 @@ def test_meetings_follow_the_layer_rule_for_every_role_at_every_level(tree, as_m
 
     summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(client.get(feed).content).walk("VEVENT")}
     assert summaries == {f"Họp {code} {tier}" for code, tier in readable}
+    for tier in TIERS:  # the material picker of the schedule form: for those who schedule, readable by all called
+        may_schedule = member.is_leader or (member.role == "committee" and tier == "committee")
+        choices = client.get("/api/meetings/materials", {"tier": tier})
+        assert choices.status_code == (200 if may_schedule else 403), (username, tier)
+        if may_schedule:
+            from cms.api.selectors import page_layers
+
+            layers = page_layers([c["id"] for c in choices.json()])
+            assert len(layers) == len(choices.json())
+            assert all(list(layer.unit_path) == member.unit.code_path.split("/")[: len(layer.unit_path)]
+                       and layer.tier in ("all", tier) for layer in layers.values())
     rollup = client.get("/api/meetings/rollup")
     assert rollup.status_code == (200 if member.role in COMMITTEE else 403)
     if rollup.status_code == 200:

@@ -23,6 +23,7 @@ from tests.push_service import PushService
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TITLE = "Sinh hoạt chi bộ tháng 12 — học tập Nghị quyết"
+MATERIAL = "Tài liệu sinh hoạt chi bộ xóm Đồng Tâm tháng 11"
 
 
 # The phone's push service is the test's: subscribe() answers with the subscription the test made for it.
@@ -82,6 +83,7 @@ def test_schedule_answer_mark_offline_and_the_rollup_counts_once(site, phone):
     secretary.get_by_label("Địa điểm").fill("Nhà văn hóa xóm Đồng Tâm")
     secretary.get_by_label("Chương trình (mỗi dòng một nội dung)").fill(
         "Học tập Nghị quyết của Tỉnh ủy\nPhương hướng tháng tới")
+    secretary.get_by_role("checkbox", name=MATERIAL).check()  # the cell's own material, for everyone called
     secretary.get_by_role("button", name="Lưu lịch").click()
     expect(secretary.locator("#schedule-status")).to_contain_text("Đã xếp lịch")
 
@@ -93,6 +95,8 @@ def test_schedule_answer_mark_offline_and_the_rollup_counts_once(site, phone):
     card = member.locator("#meetings-list .meeting", has_text=TITLE)
     expect(card).to_contain_text("Nhà văn hóa xóm Đồng Tâm")
     expect(card).to_contain_text("Học tập Nghị quyết của Tỉnh ủy")
+    expect(card.get_by_role("link", name="Đọc trước: " + MATERIAL)).to_have_attribute(
+        "href", f"/u/tn/dt/hs/x1/all/a/{site.ids['cell_meeting']}/")
     expect(member.locator(".meeting-reminder")).to_contain_text("Sắp họp: " + TITLE)
 
     wait_for_service_worker(member)
