@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -155,6 +155,10 @@ def send_due_reminders(*, now: datetime | None = None, threads: int = SEND_THREA
         sub_id, info, data = job
         return sub_id, send(info, data, vapid_headers(key, claims, info["endpoint"], signed), local.session)
 
+    # Pushes start as soon as a meeting's reminders are claimed and run while the next meetings are read and
+    # claimed; outcomes are gathered at the end (a province's 5,000 meetings hold 18 members each on average,
+    # so waiting for each meeting's pushes would leave the pool idle between meetings).
+    pending: list[tuple[str, int, Future]] = []  # (ReminderSent key, member, push)
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for meeting in meetings:
             left = meeting.starts_at - now
@@ -163,31 +167,31 @@ def send_due_reminders(*, now: datetime | None = None, threads: int = SEND_THREA
             subs: dict[int, list[PushSubscription]] = {}
             for sub in PushSubscription.objects.filter(member__in=expected_members(meeting)):
                 subs.setdefault(sub.member_id, []).append(sub)
-            jobs, owner = [], {}
             claimed = _claim(meeting, which, sorted(subs))
             result.claimed += len(claimed)
             for member_id in claimed:
                 for sub in subs[member_id]:
-                    owner[sub.pk] = member_id
-                    jobs.append((sub.pk, {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
-                                 data))
-            delivered: dict[int, int] = {}
-            gone = []
-            for sub_id, outcome in pool.map(deliver, jobs):
-                if outcome == "ok":
-                    delivered[owner[sub_id]] = delivered.get(owner[sub_id], 0) + 1
-                    result.delivered += 1
-                elif outcome == "gone":
-                    gone.append(sub_id)
-                else:
-                    result.failed += 1
-            if gone:
-                result.dropped += PushSubscription.objects.filter(pk__in=gone).delete()[0]
-            by_count: dict[int, list[str]] = {}
-            for member_id, count in delivered.items():
-                by_count.setdefault(count, []).append(f"{meeting.pk}:{member_id}:{which}")
-            for count, keys in by_count.items():  # one statement per number of phones, not one per member
-                ReminderSent.objects.filter(key__in=keys).update(delivered=count)
+                    job = (sub.pk, {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}, data)
+                    pending.append((f"{meeting.pk}:{member_id}:{which}", sub.pk, pool.submit(deliver, job)))
+        delivered: dict[str, int] = {}
+        gone = []
+        for key_, sub_id, future in pending:
+            outcome = future.result()[1]
+            if outcome == "ok":
+                delivered[key_] = delivered.get(key_, 0) + 1
+                result.delivered += 1
+            elif outcome == "gone":
+                gone.append(sub_id)
+            else:
+                result.failed += 1
+    if gone:
+        result.dropped += PushSubscription.objects.filter(pk__in=gone).delete()[0]
+    by_count: dict[int, list[str]] = {}
+    for key_, count in delivered.items():
+        by_count.setdefault(count, []).append(key_)
+    for count, keys in by_count.items():  # one statement per number of phones (and thousand keys), not per member
+        for i in range(0, len(keys), 1000):
+            ReminderSent.objects.filter(key__in=keys[i:i + 1000]).update(delivered=count)
     return result
 
 
