@@ -234,7 +234,7 @@ class PlanReportView(PlanView):
     def post(self, request, pk: int):
         plan = self.plan(pk)
         if request.content_type.startswith("multipart/"):
-            values = {k: v for k, v in request.data.items() if k.startswith("f")}
+            values = {k: v for k, v in request.POST.items() if k.startswith("f")}
             payload = {"client_id": request.data.get("client_id"), "values": values}
         else:
             payload = {"client_id": request.data.get("client_id"),
