@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cms.meetings.models import Tier
+
 from .models import CommitmentKind, FieldKind
 
 PK = {"min_value": 1, "max_value": 2**31 - 1}
@@ -19,6 +21,11 @@ class AssignSerializer(serializers.Serializer):
     whole_unit = serializers.BooleanField(required=False, default=False)
     resolution = serializers.IntegerField(required=False, allow_null=True, **PK)
     meeting = serializers.IntegerField(required=False, allow_null=True, **PK)
+
+
+class MemberChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
 
 
 class WorkItemSerializer(serializers.Serializer):
@@ -197,7 +204,7 @@ class WorkEntryInSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lead = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    tier = serializers.ChoiceField(choices=["all", "committee"], default="committee")
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.COMMITTEE)
 
 
 class CalendarEntrySerializer(serializers.Serializer):

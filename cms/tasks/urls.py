@@ -7,6 +7,7 @@ app_name = "tasks"
 urlpatterns = [
     path("tasks", views.TaskListView.as_view(), name="tasks"),
     path("tasks/mine", views.MyWorkView.as_view(), name="my-work"),
+    path("tasks/members", views.UnitMembersView.as_view(), name="members"),
     path("tasks/late", views.LateView.as_view(), name="late"),
     path("tasks/<int:pk>", views.TaskDetailView.as_view(), name="task"),
     path("tasks/<int:pk>/cancel", views.TaskCancelView.as_view(), name="cancel"),

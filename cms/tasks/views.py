@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from cms.api import calendar
 from cms.api import serializers as api_s
 from cms.api.views import ApiView, _validated
-from cms.org.models import UnitPage
+from cms.org.models import Member, UnitPage
+from cms.org.selectors import active_members
 
 from . import plans, present, services
 from . import serializers as s
@@ -70,6 +71,16 @@ class TaskListView(TaskView):
         data = _validated(s.AssignSerializer, request.data)
         task = services.assign_task(by=self.member, **data)
         return Response(present.task(self.member, task), status=201)
+
+
+class UnitMembersView(ApiView):
+    @extend_schema(summary="Đảng viên của đơn vị, để chọn người thực hiện (cấp ủy đơn vị)",
+                   responses={200: s.MemberChoiceSerializer(many=True), **ERRORS})
+    def get(self, request):
+        if not manages_unit(self.member, self.member.unit):
+            raise PermissionDenied(_("Chỉ cấp ủy của đơn vị mới giao được việc."))
+        rows = active_members(Member.objects.filter(unit=self.member.unit)).order_by("full_name")
+        return Response([{"id": m.pk, "full_name": m.full_name} for m in rows])
 
 
 class LateView(ApiView):
