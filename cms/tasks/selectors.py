@@ -20,6 +20,7 @@ from cms.org.selectors import can_read_layer, may_still_read, unit_chain
 from .models import Assignment, Commitment, Plan, PlanTarget, TargetStatus, Task, WorkEntry
 
 ISSUING_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.BASE)
+STEP = 4  # treebeard's path step
 
 
 def manages_unit(member: Member | None, unit: UnitPage) -> bool:
@@ -48,8 +49,10 @@ def my_assignments(member: Member | None, *, include_done: bool = False) -> Quer
     """The member's tasks, soonest deadline first; none once they may no longer read."""
     if not may_still_read(member):
         return Assignment.objects.none()
-    chain = [u.pk for u in unit_chain(member)]
-    rows = Assignment.objects.filter(member=member, task__cancelled=False, task__unit__in=chain)
+    # The member's units are the prefixes of their unit's tree path: no query to list them.
+    path = member.unit.path
+    chain = [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+    rows = Assignment.objects.filter(member=member, task__cancelled=False, task__unit__path__in=chain)
     if not include_done:
         rows = rows.filter(done_at__isnull=True)
     return rows.select_related("task", "task__unit").order_by("task__due_at", "pk")
