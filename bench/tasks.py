@@ -6,7 +6,9 @@ then measures:
 - `plan_rollup_p95_ms`: `GET /api/plans/<id>/rollup` for the whole province through gunicorn, after every unit
   but one in twelve has reported (the rest are late), so every number is a sum over the whole tree;
 - `plan_export_ms`: the same roll-up as XLSX laid out like the form (every unit, one row each);
-- `my_tasks_p95_ms`: `GET /api/tasks/mine` by 50 members at once, each with tasks of their cell.
+- `my_tasks_p95_ms`: `GET /api/tasks/mine` by 50 members at once, each with tasks of their cell, pausing about
+  a second between requests as a member reading the list would (as `sotay bench api` does); and
+  `my_tasks_saturated_p95_ms` with no pause at all (50 requests always in flight on 3 gunicorn workers).
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--clients", type=int, default=50, help="số đảng viên mở Việc của tôi cùng lúc")
     parser.add_argument("--requests", type=int, default=20, help="số lần mở của mỗi đảng viên")
+    parser.add_argument("--think-ms", type=float, default=1000,
+                        help="thời gian đọc trung bình giữa hai lần mở của một đảng viên (0: liên tục)")
     parser.add_argument("--tasks-per-cell", type=int, default=8)
     parser.add_argument("--rollups", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3, help="số tiến trình gunicorn")
@@ -153,7 +157,10 @@ def main(argv: list[str]) -> int:
         rollup = run_clients(port, [secretary_token],
                              lambda i, t: [("GET", f"/api/plans/{plan.pk}/rollup", None)] * args.rollups)
         export = [download(port, f"/api/plans/{plan.pk}/rollup?format=xlsx", secretary_token) for _ in range(3)]
-        mine = run_clients(port, seeded.tokens, lambda i, t: [("GET", "/api/tasks/mine", None)] * args.requests)
+        mine = run_clients(port, seeded.tokens, lambda i, t: [("GET", "/api/tasks/mine", None)] * args.requests,
+                           args.think_ms)
+        saturated = run_clients(port, seeded.tokens,
+                                lambda i, t: [("GET", "/api/tasks/mine", None)] * args.requests)
         result = {
             "scale": {"units": seeded.units, "members": seeded.members, "plan_targets": reached,
                       "reported": reported, "assignments": assignments, "clients": len(seeded.tokens),
@@ -165,8 +172,11 @@ def main(argv: list[str]) -> int:
             "plan_export_statuses": sorted({status for status, _ms, _size in export}),
             "plan_export_bytes": export[-1][2],
             "my_tasks_p95_ms": p95(mine[0]),
-            "my_tasks_per_s": round(sum(mine[1].values()) / mine[2], 1),
+            "my_tasks_median_ms": round(sorted(mine[0])[len(mine[0]) // 2], 1),
             "my_tasks_statuses": dict(mine[1]),
+            "my_tasks_saturated_p95_ms": p95(saturated[0]),
+            "my_tasks_saturated_per_s": round(sum(saturated[1].values()) / saturated[2], 1),
+            "think_ms": args.think_ms,
         }
     finally:
         if server is not None:

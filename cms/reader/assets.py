@@ -25,6 +25,7 @@ STATIC = {
     "meetings": "reader/meetings.js",
     "meetings_css": "reader/meetings.css",
     "tasks": "reader/tasks.js",
+    "commitments": "reader/commitments.js",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",

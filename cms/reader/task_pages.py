@@ -30,3 +30,13 @@ def plans_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "reader/plan.html", plan_id=pk)
+
+
+@require_safe
+def commitments_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "reader/commitments.html")
+
+
+@require_safe
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "reader/my_calendar.html")

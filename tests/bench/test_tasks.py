@@ -21,7 +21,7 @@ def test_bench_tasks_reports_every_number(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run(
         [sys.executable, "-m", "cms.cli", "bench", "tasks", "--scale", "tiny", "--clients", "4", "--requests", "3",
-         "--rollups", "3", "--workers", "2", "--json"],
+         "--rollups", "3", "--workers", "2", "--think-ms", "20", "--json"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -31,4 +31,4 @@ def test_bench_tasks_reports_every_number(tmp_path):
     assert result["plan_rollup_statuses"] == {"200": 3} and result["plan_rollup_p95_ms"] > 0
     assert result["plan_export_statuses"] == [200] and result["plan_export_bytes"] > 0
     assert result["my_tasks_statuses"] == {"200": 12} and result["my_tasks_p95_ms"] > 0
-    assert result["plan_fanout_s"] > 0
+    assert result["plan_fanout_s"] > 0 and result["my_tasks_saturated_p95_ms"] > 0

@@ -44,3 +44,14 @@ def test_the_admin_page_shows_the_plans_totals_and_late_tasks_to_a_committee_onl
     member = Client()
     assert member.login(username="dv.x1", password=PASSWORD)
     assert member.get("/admin/giao-viec/").status_code in (302, 403)
+
+
+def test_the_reader_pages_of_giao_viec_open_for_a_member_and_ask_a_stranger_to_log_in(tree):
+    member = Client()
+    assert member.login(username="dv.x1", password=PASSWORD)
+    for path in ("/viec/giao/", "/viec/1/", "/ke-hoach/", "/ke-hoach/1/", "/cam-ket/", "/lich/"):
+        page = member.get(path)
+        assert page.status_code == 200 and "Sổ tay đảng viên" in page.content.decode(), path
+        assert Client().get(path).status_code == 302, path
+    home = member.get("/").content.decode()
+    assert 'id="tasks-home"' in home and "reader/tasks.js" in home

@@ -133,11 +133,14 @@
     var status = el("p", { class: "status", role: "status", text: "Đang tải việc của bạn…" });
     var list = el("ol", { class: "items tasks", id: "tasks-list" });
     [reminders, status, list].forEach(function (n) { section.appendChild(n); });
+    var tools = el("p", { class: "row meeting-tools" }, [
+      el("a", { class: "btn", href: "/cam-ket/", text: "Đăng ký, cam kết" }),
+      el("a", { class: "btn", href: "/lich/", text: "Lịch của tôi" })]);
     if (me.role && me.role !== "member") {
-      section.appendChild(el("p", { class: "row meeting-tools" }, [
-        el("a", { class: "btn", href: "/viec/giao/", text: "Giao việc" }),
-        el("a", { class: "btn", href: "/ke-hoach/", text: "Kế hoạch ngành dọc" })]));
+      tools.appendChild(el("a", { class: "btn", href: "/viec/giao/", text: "Giao việc" }));
+      tools.appendChild(el("a", { class: "btn", href: "/ke-hoach/", text: "Kế hoạch ngành dọc" }));
     }
+    section.appendChild(tools);
     getJSON("/api/tasks/mine").then(function (answer) {
       if (answer.status !== 200) { status.textContent = detail(answer.data, "Chưa tải được việc của bạn."); return; }
       status.textContent = answer.data.length ? (answer.offline ? "Danh sách đã lưu trên máy (ngoại tuyến)." : "") :
