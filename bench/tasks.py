@@ -159,6 +159,9 @@ def main(argv: list[str]) -> int:
         export = [download(port, f"/api/plans/{plan.pk}/rollup?format=xlsx", secretary_token) for _ in range(3)]
         mine = run_clients(port, seeded.tokens, lambda i, t: [("GET", "/api/tasks/mine", None)] * args.requests,
                            args.think_ms)
+        # The same load on /api/me (five queries, measured by `sotay bench api`) in the same run: a yardstick
+        # for how much of the latency is the machine's load rather than the list.
+        me = run_clients(port, seeded.tokens, lambda i, t: [("GET", "/api/me", None)] * args.requests, args.think_ms)
         saturated = run_clients(port, seeded.tokens,
                                 lambda i, t: [("GET", "/api/tasks/mine", None)] * args.requests)
         result = {
@@ -176,6 +179,8 @@ def main(argv: list[str]) -> int:
             "my_tasks_statuses": dict(mine[1]),
             "my_tasks_saturated_p95_ms": p95(saturated[0]),
             "my_tasks_saturated_per_s": round(sum(saturated[1].values()) / saturated[2], 1),
+            "me_reference_p95_ms": p95(me[0]),
+            "me_reference_median_ms": round(sorted(me[0])[len(me[0]) // 2], 1),
             "think_ms": args.think_ms,
         }
     finally:
