@@ -57,4 +57,5 @@ def plan(member: Member, plan: Plan) -> dict:
         "can_fill": fills,
         "can_forward": fills and member.unit.level != "cell",
         "oversees": overseen_unit(member, plan, None) is not None,
+        "can_return": leads_unit(member, plan.unit),
     }

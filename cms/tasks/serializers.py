@@ -159,6 +159,7 @@ class PlanSerializer(serializers.Serializer):
     can_fill = serializers.BooleanField()
     can_forward = serializers.BooleanField()
     oversees = serializers.BooleanField()
+    can_return = serializers.BooleanField()
 
 
 class PlanReportInSerializer(serializers.Serializer):

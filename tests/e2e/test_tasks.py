@@ -1,6 +1,6 @@
 """Giao việc on a phone (360×640): the cell's secretary gives a task to the whole cell, a member reports on it
 with the network gone and the report arrives once; the district issues a plan with a report form, the cell's
-secretary fills it, and the district sees the total."""
+secretary fills it, the district sees the total and sends the report back for correction."""
 
 from __future__ import annotations
 
@@ -87,3 +87,14 @@ def test_a_task_reported_offline_arrives_once_and_a_plan_is_totalled_for_the_dis
     expect(district.locator("#rollup-table tr[data-unit='dt'] td[data-key='f1']")).to_have_text("12")
     expect(district.locator("#rollup-table tr[data-unit='hs']")).to_contain_text("1/3")
     assert district.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Down to the base, and the cell's report sent back for correction: out of the totals, back on the cell's list.
+    district.get_by_role("button", name="Đảng bộ xã Hùng Sơn").click()
+    expect(district.locator("#rollup-table tr[data-unit='x1'] td[data-key='f1']")).to_have_text("12")
+    district.once("dialog", lambda dialog: dialog.accept("Số hộ chưa khớp với biên bản"))
+    district.get_by_role("button", name="Trả lại Chi bộ xóm Đồng Tâm").click()
+    expect(district.locator("#plan-status")).to_have_text("Đã trả lại báo cáo của Chi bộ xóm Đồng Tâm.")
+    expect(district.locator("#rollup-table tr[data-unit='hs'] td[data-key='f1']")).to_have_text("0")
+    secretary.goto(site.url + "/")
+    expect(secretary.locator("#tasks-list .task[data-kind='plan']", has_text=PLAN)).to_contain_text(
+        "Cấp trên trả lại để sửa: Số hộ chưa khớp với biên bản")

@@ -311,11 +311,35 @@
         .map(function (h) { return el("th", { scope: "col", text: h }); })));
       data.units.forEach(function (row) {
         var tr = el("tr", { "data-unit": row.code });
-        tr.appendChild(el("td", { text: (row.depth ? "· " : "") + row.name }));
+        var name = el("td", { text: (row.depth ? "· " : "") + row.name });
+        if (row.depth && row.level !== "cell") {
+          name.textContent = "";
+          var down = el("button", { type: "button", class: "btn", text: row.name });
+          down.addEventListener("click", function () { rollup(plan, row.code); });
+          name.appendChild(down);
+        } else if (!row.depth && unit) {
+          name.textContent = "";
+          var up = el("button", { type: "button", class: "btn", text: "↑ " + row.name });
+          up.addEventListener("click", function () { rollup(plan, ""); });
+          name.appendChild(up);
+        }
+        tr.appendChild(name);
         tr.appendChild(el("td", { text: row.reported + "/" + row.reached }));
         tr.appendChild(el("td", { text: String(row.late) }));
         numbers.forEach(function (f) { tr.appendChild(el("td", { class: "num", "data-key": f.key, text: String(row.totals[f.key]) })); });
         table.appendChild(tr);
+        if (plan.can_return && row.depth && row.status === "submitted") {
+          var back = el("button", { type: "button", class: "btn", text: "Trả lại " + row.name });
+          back.addEventListener("click", function () {
+            var note = window.prompt("Điều cần sửa trong báo cáo của " + row.name + ":");
+            if (!note) return;
+            send("POST", "/api/plans/" + plan.id + "/return", { unit: row.code, note: note }).then(function (r) {
+              $("plan-status").textContent = r.status === 200 ? "Đã trả lại báo cáo của " + row.name + "." : detail(r.data, "Chưa trả lại được.");
+              if (r.status === 200) rollup(plan, unit);
+            });
+          });
+          table.appendChild(el("tr", {}, [el("td", { colspan: String(3 + numbers.length) }, [back])]));
+        }
       });
       $("rollup-late").textContent = data.late_units.length ? "Quá hạn chưa báo cáo: " +
         data.late_units.map(function (u) { return u.name; }).join(", ") : "Không có đơn vị quá hạn.";
