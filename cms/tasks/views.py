@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -305,7 +305,7 @@ class WorkCalendarView(ApiView):
     def get(self, request):
         day = parse_date(request.query_params.get("week") or "") or timezone.localdate()
         monday = day - timedelta(days=day.weekday())
-        start = timezone.make_aware(timezone.datetime.combine(monday, timezone.datetime.min.time()))
+        start = timezone.make_aware(datetime.combine(monday, time()))
         rows = calendar.entries(self.member, start, start + timedelta(days=7), kinds={"work"})
         return Response(s.CalendarEntrySerializer(rows, many=True).data)
 
