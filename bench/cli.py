@@ -14,6 +14,7 @@ BENCHES = {
     "reader": "bench.reader",
     "meetings": "bench.meetings",
     "adoption": "bench.adoption",
+    "tasks": "bench.tasks",
 }
 
 

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from cms.api import calendar
 from cms.api import serializers as api_s
 from cms.api.permissions import OverseesUnits
 from cms.api.selectors import oversight_unit
@@ -231,7 +232,8 @@ class CalendarFeedView(ApiView):
         since = timezone.now() - timedelta(days=62)
         meetings = list(visible_meetings(row.member).filter(starts_at__gte=since).select_related("unit")
                         .prefetch_related("agenda").order_by("starts_at")[:200])
-        body = ical.feed(meetings, name=f"Lịch sinh hoạt — {row.member.unit.title}", base_url="")
+        others = [e for e in calendar.entries(row.member, since, since + timedelta(days=400)) if e.kind != "meeting"]
+        body = ical.feed(meetings, name=f"Lịch sinh hoạt — {row.member.unit.title}", base_url="", extra=others)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=900"
         return response
