@@ -117,9 +117,15 @@ def vapid_headers(key, claims: dict, endpoint: str, signed: dict[str, dict]) -> 
     return headers
 
 
-def send(info: dict, data: str, headers: dict, session=None) -> str:
-    """Encrypt (RFC 8291) and send one push; "ok", "gone" (404/410: the subscription no longer exists) or
-    "failed"."""
+def send(info: dict, data: str, claims: dict, key, session=None, signed: dict[str, dict] | None = None) -> str:
+    """Encrypt (RFC 8291), sign (VAPID, once per push service when the caller keeps `signed` across calls) and
+    send one push; "ok", "gone" (404/410: the subscription no longer exists) or "failed"."""
+    signed = {} if signed is None else signed
+    return send_signed(info, data, vapid_headers(key, claims, info["endpoint"], signed), session)
+
+
+def send_signed(info: dict, data: str, headers: dict, session=None) -> str:
+    """`send` with the VAPID headers already made."""
     from pywebpush import WebPusher
 
     try:
@@ -153,7 +159,7 @@ def send_due_reminders(*, now: datetime | None = None, threads: int = SEND_THREA
 
             local.session = requests.Session()
         sub_id, info, data = job
-        return sub_id, send(info, data, vapid_headers(key, claims, info["endpoint"], signed), local.session)
+        return sub_id, send(info, data, claims, key, local.session, signed)
 
     # Pushes start as soon as a meeting's reminders are claimed and run while the next meetings are read and
     # claimed; outcomes are gathered at the end (a province's 5,000 meetings hold 18 members each on average,
