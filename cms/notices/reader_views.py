@@ -1,0 +1,28 @@
+"""The reader's page of a digest (`/ban-tin/<id>/`, where the printed sheet's QR codes lead): the items with
+links into the layers, the audio player and the PDF. Server-rendered; the same access rule as the layer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from cms.org.selectors import can_read_layer, member_of
+from cms.reader import assets
+
+from .digests import parse_period
+from .models import Digest
+
+
+@require_safe
+def digest_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    digest = Digest.objects.select_related("unit").filter(pk=pk).first() if pk < 2**31 else None
+    if digest is None or not can_read_layer(member_of(request.user), digest.layer):
+        raise Http404("Không tìm thấy bản tin.")
+    response = render(request, "notices/digest_page.html", {
+        "assets": assets.shell_urls(), "digest": digest, "period": parse_period(digest.period)})
+    response["Cache-Control"] = "private, no-cache"
+    return response
