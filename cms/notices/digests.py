@@ -27,6 +27,8 @@ from django.utils.html import strip_tags
 
 from cms.org.models import Level, UnitPage
 
+from .pdfrender import render_pdf_file
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEK_RE = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -152,19 +154,6 @@ def pdf_html(*, unit_title: str, period: Period, items: list[dict], page_url: st
         "unit_title": unit_title, "period": period, "items": rows, "page_url": page_url,
         "page_qr": qr_svg(page_url),
     })
-
-
-def render_pdf_file(html: str, target: str) -> str:
-    """Render `html` to `target` unless a file with the same content hash is there (runs without Django)."""
-    from weasyprint import HTML
-
-    path = Path(target)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        HTML(string=html).write_pdf(tmp)
-        tmp.replace(path)
-    return path.name
 
 
 def content_name(text: str, suffix: str) -> str:
