@@ -14,7 +14,7 @@ import logging
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -69,6 +69,8 @@ def fetch(url: str) -> bytes:
 
 
 def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, HTTPError):
+        return f"máy chủ nguồn tin trả lời lỗi {exc.code} ({exc.reason})"
     if isinstance(exc, URLError):
         return f"không tải được nguồn tin: {exc.reason}"
     if isinstance(exc, TimeoutError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,13 @@ class FeedSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @admin.display(description=_("tình trạng"))
+    def status(self) -> str:
+        """What the admin's list shows: the last error, or that the feed works."""
+        if self.last_error:
+            return str(_("Lỗi: %(error)s")) % {"error": self.last_error}
+        return str(_("Chưa lấy lần nào") if self.last_ok_at is None else _("Tốt"))
 
 
 class FeedItem(models.Model):
