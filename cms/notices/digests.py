@@ -32,7 +32,7 @@ from .pdfrender import render_pdf_file
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEK_RE = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-MAX_ITEMS = 30
+MAX_PER_UNIT = 12  # the newest of each unit in the chain; a cell's digest holds at most 48 items
 SUMMARY_CHARS = 280
 
 logger = logging.getLogger("sotay.notices")
@@ -119,25 +119,55 @@ def collect(period: Period) -> dict[int, list[dict]]:
     return by_unit
 
 
+def chain_units(cell_path: str, by_path_pk: dict[str, int], by_unit: dict[int, list[dict]]) -> list[int]:
+    """The pks of the cell's units that published in the period, province first."""
+    pks = [by_path_pk.get(cell_path[:depth], -1) for depth in range(4, len(cell_path) + 1, 4)]
+    return [pk for pk in pks if by_unit.get(pk)]
+
+
 def items_for(cell_path: str, by_path_pk: dict[str, int], by_unit: dict[int, list[dict]]) -> list[dict]:
-    """The cell's items: province first, then district, base, the cell itself; at most MAX_ITEMS."""
-    items: list[dict] = []
-    for depth in range(4, len(cell_path) + 1, 4):
-        items += by_unit.get(by_path_pk.get(cell_path[:depth], -1), [])
-    return items[:MAX_ITEMS]
+    """The cell's items: province first, then district, base, the cell itself; the newest MAX_PER_UNIT each."""
+    return [item for pk in chain_units(cell_path, by_path_pk, by_unit) for item in by_unit[pk][:MAX_PER_UNIT]]
 
 
-def spoken_text(period: Period, items: list[dict]) -> str:
-    """What the audio reads: the headlines and summaries, in order, with a short opening and closing.
+def opening(period: Period) -> str:
+    return f"Bản tin {period.label.split(' (')[0].lower()} của Sổ tay đảng viên."
 
-    It names no cell, so cells whose chains published the same things share one audio file."""
-    parts = [f"Bản tin {period.label.split(' (')[0].lower()}. Có {len(items)} tin."]
-    for number, item in enumerate(items, 1):
-        parts.append(f"Tin thứ {number}, của {item['unit']}: {item['title']}.")
+
+CLOSING = "Hết bản tin. Xin cảm ơn đồng chí đã lắng nghe."
+
+
+def segment_text(items: list[dict]) -> str:
+    """What the audio reads for one unit's items: who published, then each headline and its summary.
+
+    A digest's audio is the opening, one segment per unit of the chain and the closing, joined without
+    re-encoding: the province's segment is synthesised once for every cell, a district's once for its cells."""
+    parts = [f"Tin của {items[0]['unit']}."]
+    for item in items[:MAX_PER_UNIT]:
+        parts.append(f"{item['title']}.")
         if item["summary"]:
             parts.append(item["summary"])
-    parts.append("Hết bản tin. Xin cảm ơn đồng chí đã lắng nghe.")
     return "\n".join(parts)
+
+
+def join_audio(parts: list[Path], target: Path) -> None:
+    """Concatenate encoded segments of one encoder into `target` without re-encoding (ffmpeg's concat)."""
+    import subprocess
+    import tempfile
+
+    if target.exists():
+        return
+    fmt = {".opus": "opus", ".mp3": "mp3", ".wav": "wav"}[target.suffix]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=target.parent, delete=False) as listing:
+        listing.write("".join(f"file '{p.resolve()}'\n" for p in parts))
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0",
+                        "-i", listing.name, "-c", "copy", "-f", fmt, "-y", str(tmp)], check=True, timeout=120)
+        tmp.replace(target)
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=20_000)
@@ -147,12 +177,16 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=True)
 
 
-def pdf_html(*, unit_title: str, period: Period, items: list[dict], page_url: str) -> str:
+def pdf_html(*, period: Period, items: list[dict]) -> str:
+    """The printed digest. It names the units whose news it carries, not the cell, and its first QR code opens
+    `/ban-tin/<period>/` (each member lands on their own cell's digest): cells whose chains published the same
+    things print the same file, rendered once."""
     base = public_url()
     rows = [{**item, "url": base + item["path"], "qr": qr_svg(base + item["path"])} for item in items]
+    page_url = period_page_url(period.name)
+    sources = list(dict.fromkeys(item["unit"] for item in items))
     return render_to_string("notices/pdf/digest.html", {
-        "unit_title": unit_title, "period": period, "items": rows, "page_url": page_url,
-        "page_qr": qr_svg(page_url),
+        "period": period, "items": rows, "page_url": page_url, "page_qr": qr_svg(page_url), "sources": sources,
     })
 
 
@@ -164,9 +198,9 @@ def cells_below(unit: UnitPage):
     return UnitPage.objects.filter(path__startswith=unit.path, level=Level.CELL).order_by("path")
 
 
-def digest_page_url(pk: int) -> str:
-    """The reader's page of a digest (its audio player is at #nghe): what the PDF's first QR code holds."""
-    return f"{public_url()}/ban-tin/{pk}/"
+def period_page_url(period: str) -> str:
+    """The reader's page of the member's own digest for the period: what the PDF's first QR code holds."""
+    return f"{public_url()}/ban-tin/{period}/"
 
 
 @dataclass
@@ -204,35 +238,61 @@ def make_digests(period_name: str, *, cells=None, workers: int = 2, speech: bool
     digests = {d.unit_id: d for d in Digest.objects.filter(period=period.name, unit__in=cells)}
     result = MadeDigests(cells=len(cells))
     out = digest_dir()
-    jobs: dict[int, tuple[str, str]] = {}
-    texts: dict[str, str] = {}
+    jobs: dict[str, str] = {}  # target -> html: cells printing the same file render it once
+    chains: dict[int, list[int]] = {}
+    pages: dict[tuple[int, ...], str] = {}  # chain -> PDF name
     for cell in cells:
         digest = digests[cell.pk]
         digest.items = items_for(cell.path, by_path_pk, by_unit)
-        html = pdf_html(unit_title=cell.title, period=period, items=digest.items,
-                        page_url=digest_page_url(digest.pk))
-        digest.pdf = content_name(html, ".pdf")
-        if not (out / "pdf" / digest.pdf).exists():
-            jobs[cell.pk] = (html, str(out / "pdf" / digest.pdf))
-        if speech and digest.items:
-            texts[str(cell.pk)] = spoken_text(period, digest.items)
+        chains[cell.pk] = chain_units(cell.path, by_path_pk, by_unit)
+        chain = tuple(chains[cell.pk])
+        if chain not in pages:
+            html = pdf_html(period=period, items=digest.items)
+            pages[chain] = content_name(html, ".pdf")
+            if not (out / "pdf" / pages[chain]).exists():
+                jobs[str(out / "pdf" / pages[chain])] = html
+        digest.pdf = pages[chain]
     if jobs:
         if workers > 1 and len(jobs) > 1:
             with _pool(min(workers, len(jobs))) as pool:
-                list(pool.map(render_pdf_file, *zip(*jobs.values(), strict=True), chunksize=8))
+                list(pool.map(render_pdf_file, list(jobs.values()), list(jobs)))
         else:
-            for html, target in jobs.values():
+            for target, html in jobs.items():
                 render_pdf_file(html, target)
     result.pdfs_rendered = len(jobs)
-    if texts:
-        from site_builder.speech import synthesize_many
-
-        audio = synthesize_many(texts, out_dir=out / "audio", workers=workers,
-                                cache_dir=Path(settings.SOTAY_VAR_DIR) / "cache" / "audio")
-        result.audio_files = len({a.filename for a in audio.values()})
-        result.audio_synthesised = len({a.filename for a in audio.values() if not a.cached})
-        for key, made in audio.items():
-            digests[int(key)].audio = made.filename
+    if speech:
+        _make_audio(period, cells, digests, chains, by_unit, workers, result)
     Digest.objects.bulk_update(list(digests.values()), ["items", "pdf", "audio"], batch_size=500)
     logger.info("digests %s: %s", period.name, result)
     return result
+
+
+def _make_audio(period: Period, cells, digests: dict, chains: dict[int, list[int]], by_unit: dict, workers: int,
+                result: MadeDigests) -> None:
+    """One audio file per distinct chain of segments, joined from segments cached by what they say."""
+    from site_builder.speech import synthesize_many
+
+    used = sorted({pk for chain in chains.values() for pk in chain})
+    if not used:
+        return
+    texts = {"open": opening(period), "close": CLOSING, **{f"u{pk}": segment_text(by_unit[pk]) for pk in used}}
+    segments_dir = digest_dir() / "segments"
+    made = synthesize_many(texts, out_dir=segments_dir, workers=workers,
+                           cache_dir=Path(settings.SOTAY_VAR_DIR) / "cache" / "audio")
+    result.audio_synthesised = sum(1 for a in made.values() if not a.cached)
+    suffix = Path(made["open"].filename).suffix
+    audio_dir = digest_dir() / "audio"
+    audio_dir.mkdir(parents=True, exist_ok=True)
+    names: set[str] = set()
+    for cell in cells:
+        chain = chains[cell.pk]
+        if not chain:
+            digests[cell.pk].audio = ""
+            continue
+        files = [made["open"].filename, *(made[f"u{pk}"].filename for pk in chain), made["close"].filename]
+        name = content_name("\n".join(files), suffix)
+        if name not in names:
+            join_audio([segments_dir / f for f in files], audio_dir / name)
+            names.add(name)
+        digests[cell.pk].audio = name
+    result.audio_files = len(names)

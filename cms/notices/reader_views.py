@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from cms.org.selectors import can_read_layer, member_of
 from cms.reader import assets
 
-from .digests import parse_period
+from .digests import PeriodError, parse_period
 from .models import Digest
 
 
@@ -20,6 +20,24 @@ def digest_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     digest = Digest.objects.select_related("unit").filter(pk=pk).first() if pk < 2**31 else None
+    return _show(request, digest)
+
+
+@require_safe
+def my_digest_page(request: HttpRequest, period: str) -> HttpResponse:
+    """Where the printed digest's QR code leads: the member's own cell's digest for the period."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        parse_period(period)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    member = member_of(request.user)
+    digest = Digest.objects.select_related("unit").filter(unit=member.unit, period=period).first() if member else None
+    return _show(request, digest)
+
+
+def _show(request: HttpRequest, digest: Digest | None) -> HttpResponse:
     if digest is None or not can_read_layer(member_of(request.user), digest.layer):
         raise Http404("Không tìm thấy bản tin.")
     response = render(request, "notices/digest_page.html", {

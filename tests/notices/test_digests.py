@@ -66,9 +66,9 @@ def test_the_printed_digest_lists_the_weeks_titles_and_its_qr_codes_open_the_rea
     for name in ("other", "old", "committee"):
         assert week[name].title not in text, name
     assert "Tuần 48 năm 2026 (23/11 – 29/11/2026)" in text
-    digest = Digest.objects.get(unit=tree["x1"], period="2026-W48")
+    assert len(Digest.objects.get(unit=tree["x1"], period="2026-W48").items) == 3
     codes = pdf_qr_codes(output, tmp_path)
-    assert set(codes) == {f"{PUBLIC}/ban-tin/{digest.pk}/"} | {
+    assert set(codes) == {f"{PUBLIC}/ban-tin/2026-W48/"} | {
         f"{PUBLIC}{week[name].reader_path()}" for name in ("province", "district", "cell")}
     assert f"{PUBLIC}/u/tn/dt/hs/x1/all/a/{week['cell'].pk}/" in codes
 
@@ -116,3 +116,6 @@ def test_cells_with_the_same_news_share_one_audio_and_members_read_their_own_dig
     page = client.get(f"/ban-tin/{x1.pk}/")
     assert page.status_code == 200 and "Chi bộ Đồng Tâm ra quân làm đường" in page.content.decode()
     assert client.get(f"/ban-tin/{y1.pk}/").status_code == 404
+    own = client.get("/ban-tin/2026-W48/")  # where the printed sheet's QR code leads
+    assert own.status_code == 200 and "Chi bộ Đồng Tâm ra quân làm đường" in own.content.decode()
+    assert x2.pdf != x1.pdf and Digest.objects.get(unit=x3, period="2026-W48").pdf == x2.pdf
