@@ -18,12 +18,10 @@ from .models import Notice, NoticeAck, Tier
 SHOWN_FOR = timedelta(days=30)
 
 
-def chain_pks(member: Member) -> list[int]:
-    """The pks of the member's units from the province down, from the unit's treebeard path (one query)."""
-    unit = member.unit
-    step = 4
-    paths = [unit.path[:depth] for depth in range(step, len(unit.path) + 1, step)]
-    return list(UnitPage.objects.filter(path__in=paths).values_list("pk", flat=True))
+def chain_paths(member: Member) -> list[str]:
+    """The treebeard paths of the member's units from the province down: the prefixes of their unit's path."""
+    path = member.unit.path
+    return [path[:depth] for depth in range(4, len(path) + 1, 4)]
 
 
 def can_see(member: Member | None, notice: Notice) -> bool:
@@ -36,8 +34,8 @@ def visible_notices(member: Member | None, *, now: datetime | None = None) -> Qu
         return Notice.objects.none()
     now = now or timezone.now()
     seen = NoticeAck.objects.filter(notice=OuterRef("pk"), member=member)
-    return (Notice.objects.filter(unit__in=chain_pks(member), tier__in=member.tiers, withdrawn_at__isnull=True,
-                                  sent_at__gte=now - SHOWN_FOR)
+    return (Notice.objects.filter(unit__path__in=chain_paths(member), tier__in=member.tiers,
+                                  withdrawn_at__isnull=True, sent_at__gte=now - SHOWN_FOR)
             .select_related("unit").annotate(seen=Exists(seen)).order_by("-sent_at"))
 
 
