@@ -104,7 +104,6 @@ class FeedSourceViewSet(ModelViewSet):
     menu_order = 250
     copy_view_enabled = False
     inspect_view_enabled = False
-    permission_policy = FeedPermissionPolicy(FeedSource)
     index_view_class = FeedIndexView
     add_view_class = FeedCreateView
     edit_view_class = FeedEditView

@@ -5,10 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from cms.api.selectors import oversight_unit
 
 from . import admin_views, submissions
+from .models import FeedSource
+
+register_permission_policy(FeedSource, admin_views.FeedPermissionPolicy(FeedSource))
 
 
 @hooks.register("register_admin_viewset")
