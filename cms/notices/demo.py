@@ -81,9 +81,9 @@ def _submission(cell: UnitPage | None) -> None:
 
 
 def _digests() -> None:
-    """Last week's digest for every cell (text and PDF; the audio follows with the worker's weekly job)."""
+    """Last week's digest for every cell: text, PDF and, when speech is on, audio (a few shared segments)."""
     try:
-        made = make_digests(last_week(), speech=False)
+        made = make_digests(last_week())
         logger.info("demo digests: %s", made)
     except Exception:  # noqa: BLE001 - the demo is usable without its digests; say why they are missing
         logger.exception("demo digests not made")
