@@ -15,6 +15,7 @@ BENCHES = {
     "meetings": "bench.meetings",
     "adoption": "bench.adoption",
     "tasks": "bench.tasks",
+    "notices": "bench.notices",
 }
 
 

@@ -24,7 +24,7 @@ MODULE_COMMANDS = {
 # Subcommands implemented as Django management commands (hyphens become underscores).
 DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code",
                    "import-units", "rebuild-search-index",
-                   "activation-sheet"}
+                   "activation-sheet", "digest"}
 
 USAGE = """Cách dùng: sotay LỆNH [tham số]
 
@@ -37,6 +37,8 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   rebuild-search-index      dựng lại chỉ mục tìm kiếm của API
   activation-sheet --unit MÃ -o TỆP.pdf
                             in phiếu kích hoạt (mã dùng một lần, mã QR) của chi bộ
+  digest --unit MÃ --period 2026-W48 -o TỆP.pdf
+                            làm bản tin tuần/tháng của chi bộ (bản in, tệp nghe)
   load-demo                 nạp tỉnh mẫu từ content/demo
   speech normalize|say      chuẩn hóa văn bản, đọc thử một câu
   publish                   đẩy các lớp lên kho (thư mục hoặc S3)

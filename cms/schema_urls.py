@@ -7,4 +7,5 @@ urlpatterns = [
     path("api/", include("cms.adoption.urls")),
     path("api/", include("cms.meetings.urls")),
     path("api/", include("cms.tasks.urls")),
+    path("api/", include("cms.notices.urls")),
 ]

@@ -13,10 +13,12 @@ urlpatterns = [
     path("api/", include("cms.adoption.urls")),
     path("api/", include("cms.meetings.urls")),
     path("api/", include("cms.tasks.urls")),
+    path("api/", include("cms.notices.urls")),
     path("preview/", publishing_views.preview, name="preview"),
     path("preview/audio/<str:name>", publishing_views.preview_audio, name="preview-audio"),
     re_path(r"^u/(?P<path>.*)$", publishing_views.layer_file, name="layer-file"),
     re_path(r"^keys/(?P<name>signing\.pub)$", publishing_views.public_key, name="public-key"),
+    path("ban-tin/", include("cms.notices.reader_urls")),
     path("", include("cms.reader.urls")),
 ]
 

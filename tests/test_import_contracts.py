@@ -52,6 +52,8 @@ def test_the_real_tree_keeps_every_contract():
     ("cms/publishing/wrong.py", "import cms.reader.views",
      "cms.publishing imports nothing of the API or the reader (they hear of builds through layer_built)"),
     ("cms/api/wrong.py", "import bench.cli", "no product code imports benchmarks or tests"),
+    ("cms/meetings/wrong.py", "import cms.notices.selectors",
+     "cms.notices (thông báo, bản tin, nguồn tin) sits on top: nothing below imports it"),
 ])
 def test_an_import_against_the_arrows_fails_naming_its_contract(tree_copy, module, wrong_import, contract):
     wrong = tree_copy / module

@@ -26,6 +26,8 @@ STATIC = {
     "meetings_css": "reader/meetings.css",
     "tasks": "reader/tasks.js",
     "commitments": "reader/commitments.js",
+    "notices": "reader/notices.js",
+    "notices_css": "reader/notices.css",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",

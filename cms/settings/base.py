@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cms.api",
     "cms.meetings",
     "cms.tasks",
+    "cms.notices",
     "cms.reader",
     "cms.adoption",
     "wagtail_headless_preview",

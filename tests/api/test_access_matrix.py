@@ -219,6 +219,46 @@ def test_meetings_follow_the_layer_rule_for_every_role_at_every_level(tree, as_m
         assert {r["code"] for r in rollup.json()["units"]} == {c for c, *_r in UNITS if member.unit.code in chain(c)}
 
 
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_notices_and_digests_follow_the_layer_rule_for_every_role_at_every_level(tree, as_member, username,
+                                                                                settings):
+    """A notice of unit U for tier t reaches exactly the readers of layer (U, t); a cell's digest exactly the
+    readers of the cell's `all` layer; committees see who has seen the notices of their unit's subtree and
+    of the units above it; only committees send."""
+    from pathlib import Path
+
+    from cms.notices.models import Digest, Notice
+
+    notices = {(code, tier): Notice.objects.create(unit=tree[code], tier=tier, title=f"Khẩn {code} {tier}",
+                                                   body="Nội dung khẩn.")
+               for code, *_rest in UNITS for tier in TIERS}
+    folder = Path(settings.SOTAY_VAR_DIR) / "digests" / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "matrix.pdf").write_bytes(b"%PDF-1.7 matrix")
+    digests = {code: Digest.objects.create(unit=tree[code], period="2026-W48", pdf="matrix.pdf")
+               for code, _parent, level, _name in UNITS if level == "cell"}
+    client = as_member(username)
+    member = tree[username]
+    readable = {key for key in notices if may_read(username, *key)}
+    assert {tuple(n["title"].split()[1:]) for n in client.get("/api/notices").json()} == readable
+    for (code, tier), notice in notices.items():
+        allowed = (code, tier) in readable
+        assert client.get(f"/api/notices/{notice.pk}").status_code == (200 if allowed else 404), (code, tier)
+        assert client.post(f"/api/notices/{notice.pk}/seen").status_code == (200 if allowed else 404), (code, tier)
+        home = member.unit.code
+        oversees = member.role in COMMITTEE and (code in chain(home) or home in chain(code))
+        status = client.get(f"/api/notices/{notice.pk}/rollup", {"format": "csv"}).status_code
+        assert status == (200 if oversees else 403), (username, code, tier, "rollup")
+    sent = client.post("/api/notices", {"title": "Khẩn", "body": "Nội dung."}, format="json").status_code
+    assert sent == (201 if member.role in COMMITTEE else 403)
+    for code, digest in digests.items():
+        allowed = may_read(username, code, "all")
+        for path in (f"/api/digests/{digest.pk}", f"/api/digests/{digest.pk}/pdf", f"/ban-tin/{digest.pk}/"):
+            assert client.get(path).status_code == (200 if allowed else 404), (username, code, path)
+    assert [d["unit"]["code"] for d in client.get("/api/digests").json()] == (
+        [member.unit.code] if member.unit.code in digests else [])
+
+
 # --- what each role may do besides reading: own record, password, reports, feedback, members, reset codes ---
 
 ROLES = {"dv.x1": "member", "cuv.x1": "committee", "pbt.x2": "deputy", "bt.x1": "secretary", "qt.tinh": "admin"}

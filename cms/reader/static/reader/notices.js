@@ -1,0 +1,103 @@
+/* Thông báo khẩn on top of the home until the member taps "Đã xem", and the cell's latest bản tin.
+
+   Reads /api/notices?unseen=1 when the home opens, every 60 s while it is shown and when the phone comes back
+   to it (a push brings the member here); "Đã xem" is POST /api/notices/<id>/seen (replaying it is harmless).
+   Plain ES2017 without optional chaining, for Android WebViews from Chrome 61 on. */
+(function () {
+  "use strict";
+
+  var POLL_MS = 60000;
+  var VIETNAM_MS = 7 * 3600000;
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs.text;
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function when(iso) {
+    var d = new Date(Date.parse(iso) + VIETNAM_MS);
+    return two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " " + two(d.getUTCDate()) + "/" +
+      two(d.getUTCMonth() + 1) + "/" + d.getUTCFullYear();
+  }
+  function csrfToken() {
+    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie || "");
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r.json();
+    });
+  }
+
+  function card(notice, box) {
+    var item = el("article", { class: "notice", "data-notice": String(notice.id), role: "alert" });
+    item.appendChild(el("p", { class: "notice-label", text: "Thông báo khẩn" }));
+    item.appendChild(el("h2", { class: "notice-title", text: notice.title }));
+    notice.body.split(/\n+/).forEach(function (line) { item.appendChild(el("p", { text: line })); });
+    item.appendChild(el("p", { class: "notice-from", text: notice.unit.name + " — " + when(notice.sent_at) }));
+    var status = el("p", { class: "status", role: "status" });
+    var button = el("button", { type: "button", class: "btn primary notice-seen", text: "Đã xem" });
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      fetch("/api/notices/" + notice.id + "/seen", { method: "POST", credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() } }).then(function (r) {
+        if (!r.ok && r.status !== 404) throw new Error(String(r.status));
+        item.parentNode.removeChild(item);
+        if (!box.querySelector(".notice")) box.hidden = true;
+      }).catch(function () {
+        button.disabled = false;
+        status.textContent = "Chưa gửi được xác nhận; hãy thử lại khi có mạng.";
+      });
+    });
+    item.appendChild(button);
+    item.appendChild(status);
+    return item;
+  }
+
+  function refresh(box) {
+    return getJSON("/api/notices?unseen=1").then(function (notices) {
+      var shown = {};
+      Array.prototype.forEach.call(box.querySelectorAll(".notice"), function (n) {
+        shown[n.getAttribute("data-notice")] = n;
+      });
+      notices.forEach(function (notice) {
+        if (!shown[String(notice.id)]) box.appendChild(card(notice, box));
+        delete shown[String(notice.id)];
+      });
+      Object.keys(shown).forEach(function (id) { box.removeChild(shown[id]); });  // withdrawn or seen elsewhere
+      box.hidden = !box.querySelector(".notice");
+      box.setAttribute("data-ready", "1");
+    }).catch(function () { /* offline: what is shown stays */ });
+  }
+
+  function digests(box) {
+    getJSON("/api/digests").then(function (list) {
+      if (!list.length) return;
+      var latest = list[0];
+      var link = el("a", { class: "btn", href: latest.page_url,
+        text: "Bản tin " + latest.period + ": " + latest.items.length + " tin — đọc, nghe, in" });
+      box.appendChild(el("p", { class: "digest-link" }, [link]));
+      box.hidden = false;
+    }).catch(function () { /* */ });
+  }
+
+  function start() {
+    var box = $("notices-home");
+    if (!box) return;
+    refresh(box);
+    setInterval(function () { if (!document.hidden) refresh(box); }, POLL_MS);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(box); });
+    var digestBox = $("digest-home");
+    if (digestBox) digests(digestBox);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
