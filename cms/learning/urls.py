@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("learning/rounds", views.RoundListView.as_view(), name="rounds"),
+    path("learning/rounds/<int:pk>", views.RoundDetailView.as_view(), name="round"),
+    path("learning/rounds/<int:pk>/attempt", views.AttemptStartView.as_view(), name="attempt-start"),
+    path("learning/rounds/<int:pk>/results", views.ResultsView.as_view(), name="results"),
+    path("learning/rounds/<int:pk>/rollup", views.RollupView.as_view(), name="rollup"),
+    path("learning/attempts/<int:pk>", views.AttemptDetailView.as_view(), name="attempt"),
+    path("learning/attempts/<int:pk>/answers", views.AnswersView.as_view(), name="answers"),
+    path("learning/attempts/<int:pk>/submit", views.SubmitView.as_view(), name="submit"),
+    path("learning/attempts/<int:pk>/questions/<int:question>/audio", views.QuestionAudioView.as_view(),
+         name="question-audio"),
+    path("learning/qa", views.QAListView.as_view(), name="qa"),
+]

@@ -1,0 +1,189 @@
+"""Thin views of the learning API: validate, call one service or selector, answer."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from cms.api import serializers as api_s
+from cms.api.permissions import OverseesUnits
+from cms.api.selectors import oversight_unit
+from cms.api.services import Conflict
+from cms.api.views import ApiView, _validated
+from layerformat.text import fold
+
+from . import audio, services
+from . import serializers as s
+from .models import Attempt, AttemptAnswer, Question
+from .renderers import RoundRollupCSVRenderer, RoundRollupXLSXRenderer
+from .selectors import own_attempts, ranking, rollup, rollup_unit, visible_qa, visible_round, visible_rounds
+
+ERRORS = {400: api_s.DetailSerializer, 403: api_s.DetailSerializer, 404: api_s.DetailSerializer,
+          409: api_s.DetailSerializer}
+
+
+class RoundView(ApiView):
+    def round(self, pk: int):
+        round_ = visible_round(self.member, pk)
+        if round_ is None:
+            raise NotFound(_("Không tìm thấy đợt thi."))
+        return round_
+
+    def attempt(self, pk: int) -> Attempt:
+        attempt = Attempt.objects.select_related("round__unit").filter(pk=pk, member=self.member).first() \
+            if pk < 2**31 else None
+        if attempt is None or visible_round(self.member, attempt.round_id) is None:
+            raise NotFound(_("Không tìm thấy bài làm."))
+        return attempt
+
+
+class RoundListView(RoundView):
+    @extend_schema(summary="Thi, trắc nghiệm: các đợt đang mở, sắp mở và đã đóng của các đơn vị của bạn",
+                   responses={200: s.RoundSerializer(many=True)})
+    def get(self, request):
+        rounds = list(visible_rounds(self.member).select_related("unit").order_by("-opens_at")[:50])
+        attempts: dict[int, list] = {}
+        for a in Attempt.objects.filter(member=self.member, round__in=rounds).order_by("number"):
+            attempts.setdefault(a.round_id, []).append(a)
+        return Response([s.round_data(r, attempts.get(r.pk, [])) for r in rounds])
+
+
+class RoundDetailView(RoundView):
+    @extend_schema(summary="Một đợt thi: thể lệ, thời gian, số lượt đã làm",
+                   responses={200: s.RoundSerializer, 404: api_s.DetailSerializer})
+    def get(self, request, pk: int):
+        round_ = self.round(pk)
+        return Response(s.round_data(round_, own_attempts(self.member, round_)))
+
+
+class AttemptStartView(RoundView):
+    @extend_schema(summary="Bắt đầu làm bài (hoặc làm tiếp bài đang dở): câu hỏi rút ngẫu nhiên, giờ nộp bài",
+                   request=None, responses={200: s.AttemptSerializer, **ERRORS})
+    def post(self, request, pk: int):
+        attempt = services.start_attempt(member=self.member, round_=self.round(pk))
+        return Response(s.attempt_data(attempt))
+
+
+class AttemptDetailView(RoundView):
+    @extend_schema(summary="Bài làm của bạn: câu hỏi, các câu đã trả lời, số giây còn lại (theo giờ máy chủ)",
+                   responses={200: s.AttemptSerializer, 404: api_s.DetailSerializer})
+    def get(self, request, pk: int):
+        return Response(s.attempt_data(self.attempt(pk)))
+
+
+class AnswersView(RoundView):
+    @extend_schema(summary="Lưu các câu đã trả lời (lưu ngay khi chọn, gửi lại không sao)",
+                   request=s.AnswersInSerializer, responses={200: s.SavedSerializer, **ERRORS})
+    def put(self, request, pk: int):
+        attempt = self.attempt(pk)
+        data = _validated(s.AnswersInSerializer, request.data)
+        given = [services.GivenAnswer(**a) for a in data["answers"]]
+        attempt = services.save_answers(member=self.member, attempt=attempt, answers=given)
+        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+        return Response({"saved": len(given), "remaining_s": remaining})
+
+
+class SubmitView(RoundView):
+    @extend_schema(summary="Nộp bài (một lần; gửi lại không tính thêm). Điểm xem được khi đợt thi đóng",
+                   request=s.SubmitInSerializer, responses={200: s.SubmittedSerializer, **ERRORS})
+    def post(self, request, pk: int):
+        attempt = self.attempt(pk)
+        data = _validated(s.SubmitInSerializer, request.data or {})
+        given = [services.GivenAnswer(**a) for a in data.get("answers", [])]
+        done = services.submit_attempt(member=self.member, attempt=attempt, answers=given)
+        return Response({"submitted": True, "counted": done.counted, "results_at": attempt.round.closes_at})
+
+
+class ResultsView(RoundView):
+    @extend_schema(summary="Kết quả sau khi đợt thi đóng: điểm, đáp án, giải thích, thứ hạng",
+                   responses={200: s.ResultsSerializer, **ERRORS})
+    def get(self, request, pk: int):
+        round_ = self.round(pk)
+        if not round_.is_closed():
+            raise Conflict(_("Kết quả và đáp án được công bố khi đợt thi đóng."))
+        services.finish_expired(round_=round_)
+        attempts = [a for a in own_attempts(self.member, round_) if a.submitted_at is not None]
+        best = max(attempts, key=lambda a: (a.score or 0, a.started_at - a.submitted_at), default=None)
+        table = ranking(round_)
+        mine = next((r for r in table if r["member"] == self.member.pk), None)
+        questions = []
+        if best is not None:
+            by_pk = {q.pk: q for q in Question.objects.filter(pk__in=best.questions)}
+            given = {a.question_id: a.choices for a in AttemptAnswer.objects.filter(attempt=best)}
+            for pk_ in best.questions:
+                q = by_pk.get(pk_)
+                if q is None:
+                    continue
+                questions.append({
+                    "id": q.pk, "text": q.text, "kind": q.kind, "explanation": q.explanation,
+                    "choices": [{"id": i, "text": c["text"], "correct": bool(c.get("correct"))}
+                                for i, c in enumerate(q.choices)],
+                    "given": given.get(q.pk, []), "right": frozenset(given.get(q.pk, [])) == q.correct,
+                })
+        from cms.org.models import Member
+
+        top = table[:10]
+        names = dict(Member.objects.filter(pk__in=[r["member"] for r in top]).values_list("pk", "full_name"))
+        return Response({
+            "round": s.round_data(round_, own_attempts(self.member, round_)),
+            "score": best.score if best else None, "max_score": best.max_score if best else round_.question_count,
+            "rank": mine["rank"] if mine else None, "participants": len(table), "questions": questions,
+            "leaders": [{"rank": r["rank"], "name": names.get(r["member"], ""), "score": r["score"],
+                         "seconds": r["seconds"]} for r in top],
+        })
+
+
+class QuestionAudioView(RoundView):
+    @extend_schema(summary="Nghe đọc một câu hỏi của bài làm (tạo khi cần, dùng chung bộ nhớ đệm âm thanh)",
+                   responses={(200, "audio/ogg"): OpenApiTypes.BINARY, 404: api_s.DetailSerializer})
+    def get(self, request, pk: int, question: int):
+        attempt = self.attempt(pk)
+        if question not in attempt.questions:
+            raise NotFound(_("Câu hỏi này không thuộc bài làm của bạn."))
+        path = audio.question_audio(Question.objects.get(pk=question))
+        if path is None:
+            raise NotFound(_("Chưa có âm thanh cho câu hỏi này."))
+        response = FileResponse(path.open("rb"), content_type="audio/ogg" if path.suffix != ".mp3" else "audio/mpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
+class RollupView(RoundView):
+    permission_classes = [IsAuthenticated, OverseesUnits]
+    renderer_classes = [JSONRenderer, RoundRollupCSVRenderer, RoundRollupXLSXRenderer]
+
+    @extend_schema(summary="Tham gia và điểm theo đơn vị, cộng dồn theo cây tổ chức (cấp ủy)",
+                   parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])],
+                   responses={200: s.RollupSerializer, **ERRORS})
+    def get(self, request, pk: int):
+        from cms.learning.models import Round
+
+        round_ = Round.objects.select_related("unit").filter(pk=pk).first() if pk < 2**31 else None
+        top = oversight_unit(request.user)
+        start = rollup_unit(round_, top) if round_ is not None else None
+        if round_ is None or start is None:
+            raise PermissionDenied(_("Đợt thi này không thuộc phạm vi của bạn."))
+        services.finish_expired(round_=round_)
+        return Response(rollup(round_, start))
+
+
+class QAListView(ApiView):
+    @extend_schema(summary="Hỏi – Đáp: tìm theo chủ đề hoặc từ khóa (gõ không dấu cũng được)",
+                   parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("topic", OpenApiTypes.STR)],
+                   responses={200: s.QASerializer(many=True)})
+    def get(self, request):
+        entries = visible_qa(self.member).select_related("unit")
+        topic = (request.query_params.get("topic") or "")[:120]
+        if topic:
+            entries = entries.filter(topic=topic)
+        for word in fold(request.query_params.get("q") or "")[:200].split():
+            entries = entries.filter(folded__contains=word)
+        return Response([{"id": e.pk, "topic": e.topic, "question": e.question, "answer": e.answer,
+                          "unit": {"code": e.unit.code, "name": e.unit.title}} for e in entries[:100]])
