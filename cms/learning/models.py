@@ -96,6 +96,14 @@ class Round(models.Model):
     def is_closed(self, now=None) -> bool:
         return (now or timezone.now()) >= self.closes_at
 
+    def results_link(self) -> str:
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("sotay_learning_results", args=[self.pk]), _("Kết quả"))
+
+    results_link.short_description = _("kết quả")
+
     def pool(self) -> models.QuerySet[Question]:
         """The questions a draw takes from: the organising unit's bank, narrowed by resolution and topic."""
         questions = Question.objects.filter(unit=self.unit)

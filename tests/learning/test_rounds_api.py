@@ -28,7 +28,7 @@ def test_a_member_takes_the_round_and_sees_the_result_only_after_it_closes(tree,
     attempt = start(client, open_round.pk)
     assert len(attempt["questions"]) == 5 and attempt["remaining_s"] > 590
     questions = {q.pk: q for q in Question.objects.filter(pk__in=[q["id"] for q in attempt["questions"]])}
-    right = [q for q in attempt["questions"]][:3]
+    right = attempt["questions"][:3]
     given = [{"question": q["id"], "choices": right_choices(questions[q["id"]])} for q in right]
     assert client.put(f"/api/learning/attempts/{attempt['id']}/answers", {"answers": given},
                       format="json").json()["saved"] == 3
