@@ -24,6 +24,8 @@ STATIC = {
     "verify": "reader/verify.js",
     "meetings": "reader/meetings.js",
     "meetings_css": "reader/meetings.css",
+    "learning": "reader/learning.js",
+    "learning_css": "reader/learning.css",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",

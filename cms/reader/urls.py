@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import activation, guide, meeting_pages, profile_views, views
+from . import activation, guide, learning_pages, meeting_pages, profile_views, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
     path("sinh-hoat/", meeting_pages.schedule_page, name="meeting-schedule"),
     path("sinh-hoat/<int:pk>/", meeting_pages.meeting_page, name="meeting-page"),
+    path("hoc-tap/", learning_pages.learning_page, name="learning"),
+    path("hoc-tap/<int:pk>/", learning_pages.round_page, name="learning-round"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
 ]
