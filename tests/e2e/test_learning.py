@@ -25,14 +25,16 @@ for i in range(4):
         choices=[{"text": f"Phương án {k}", "correct": k == 1} for k in range(3)], explanation="Giải thích",
         resolution="E2E", topic="E2E")
 now = timezone.now()
-r = Round.objects.create(unit=unit, title="Trắc nghiệm nhanh Nghị quyết Đại hội XIII", opens_at=now - timedelta(hours=1),
-    closes_at=now + timedelta(hours=1), question_count=4, time_limit_s=300, attempts_allowed=1, resolution="E2E")
+r = Round.objects.create(unit=unit, title="Trắc nghiệm nhanh Nghị quyết Đại hội XIII",
+    opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=1),
+    question_count=4, time_limit_s=300, attempts_allowed=1, resolution="E2E")
 print(json.dumps({"round": r.pk}))
 """
 
 
 def answers(site, round_id: int) -> dict[int, list[int]]:
-    query = ("SELECT x.question_id, x.choices FROM learning_attemptanswer x JOIN learning_attempt a ON x.attempt_id = a.id "
+    query = ("SELECT x.question_id, x.choices FROM learning_attemptanswer x "
+             "JOIN learning_attempt a ON x.attempt_id = a.id "
              "JOIN org_member m ON a.member_id = m.id JOIN auth_user u ON m.user_id = u.id "
              "WHERE u.username = 'dv.x1' AND a.round_id = ?")
     with site.db() as db:
