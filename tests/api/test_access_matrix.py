@@ -281,3 +281,47 @@ def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tr
     assert issued == (201 if role in LEADERS else 403)
     assert client.post("/api/reset-codes", {"username": "dv.y1"}, format="json").status_code == (
         404 if role in LEADERS else 403)
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_learning_follows_the_layer_rule_for_every_role_at_every_level(tree, as_member, username):
+    """A round of unit U for tier t is listed, opened and taken exactly like layer (U, t), and so are its Q&A
+    entries; a round's table by unit is for committees, over the part of the tree they and the round share."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.learning.models import QAEntry, Question, Round
+
+    now = timezone.now()
+    rounds, entries = {}, {}
+    for code, *_rest in UNITS:
+        Question.objects.create(unit=tree[code], text=f"Câu hỏi {code}", choices=[
+            {"text": "Đúng", "correct": True}, {"text": "Sai", "correct": False}])
+        entries[code] = QAEntry.objects.create(unit=tree[code], topic="Điều lệ", question=f"Hỏi {code}",
+                                               answer="Đáp")
+        for tier in TIERS:
+            rounds[(code, tier)] = Round.objects.create(
+                unit=tree[code], tier=tier, title=f"Thi {code} {tier}", opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(hours=1), question_count=1)
+    client = as_member(username)
+    others = [as_member(other) for other in ("dv.y1", "dv.x1") if other != username]
+    member = tree[username]
+    readable = {key for key in rounds if may_read(username, *key)}
+    listed = {(r["unit"]["code"], r["tier"]) for r in client.get("/api/learning/rounds").json()}
+    assert listed == readable
+    for (code, tier), round_ in rounds.items():
+        allowed = (code, tier) in readable
+        assert client.get(f"/api/learning/rounds/{round_.pk}").status_code == (200 if allowed else 404)
+        started = client.post(f"/api/learning/rounds/{round_.pk}/attempt")
+        assert started.status_code == (200 if allowed else 404), (username, code, tier)
+        if allowed:
+            attempt = started.json()["id"]
+            for other in others:  # an attempt is its member's alone
+                assert other.get(f"/api/learning/attempts/{attempt}").status_code == 404
+        home = member.unit.code
+        shares = code in chain(home) or home in chain(code)
+        rollup = client.get(f"/api/learning/rounds/{round_.pk}/rollup", {"format": "csv"})
+        assert rollup.status_code == (200 if member.role in COMMITTEE and shares else 403), (username, code, tier)
+    qa = {e["question"] for e in client.get("/api/learning/qa").json()}
+    assert qa == {f"Hỏi {code}" for code in entries if may_read(username, code, "all")}
