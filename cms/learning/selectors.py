@@ -3,9 +3,10 @@ is for the Ban Biên tập of the organising unit or above it; results per unit 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
@@ -65,7 +66,23 @@ def managed_rounds(user) -> QuerySet[Round]:
 
 def ranking(round_: Round) -> list[dict]:
     """Every participant's best submitted attempt, ranked by score, then by time taken (competition ranking:
-    equal score and time share a rank). One query; sorting ~100,000 rows in Python takes a fraction of a second."""
+    equal score and time share a rank). One query; sorting ~100,000 rows in Python takes a fraction of a second.
+    A closed round's table no longer changes: it is kept in the cache for a minute, so a province of members
+    opening their results at once computes it once per minute and process."""
+    key = f"learning:ranking:{round_.pk}:{round_.closes_at.timestamp()}"
+    # Settled once every attempt's deadline (never past the close) and its grace are over.
+    settled = round_.is_closed(timezone.now() - timedelta(seconds=10))
+    if settled:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    table = _ranking(round_)
+    if settled:
+        cache.set(key, table, 60)
+    return table
+
+
+def _ranking(round_: Round) -> list[dict]:
     best: dict[int, tuple[int, float]] = {}
     rows = Attempt.objects.filter(round=round_, submitted_at__isnull=False).values_list(
         "member_id", "score", "started_at", "submitted_at")

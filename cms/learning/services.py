@@ -66,8 +66,10 @@ def start_attempt(*, member: Member, round_: Round, now: datetime | None = None)
         return Attempt.objects.get(round=round_, member=member, number=len(attempts) + 1)
 
 
-def _validate(attempt: Attempt, answers: list[GivenAnswer]) -> dict[int, list[int]]:
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
+def _validate(attempt: Attempt, answers: list[GivenAnswer],
+              questions: dict[int, Question] | None = None) -> dict[int, list[int]]:
+    if questions is None:
+        questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
     clean: dict[int, list[int]] = {}
     for given in answers:
         question = questions.get(given.question)
@@ -83,8 +85,13 @@ def _validate(attempt: Attempt, answers: list[GivenAnswer]) -> dict[int, list[in
 
 
 def _store(attempt: Attempt, answers: dict[int, list[int]]) -> None:
-    for question, choices in answers.items():
-        AttemptAnswer.objects.update_or_create(attempt=attempt, question_id=question, defaults={"choices": choices})
+    """One statement for the whole batch: insert, or replace the choices of a question answered before."""
+    if not answers:
+        return
+    now = timezone.now()
+    AttemptAnswer.objects.bulk_create(
+        [AttemptAnswer(attempt=attempt, question_id=q, choices=c, answered_at=now) for q, c in answers.items()],
+        update_conflicts=True, unique_fields=["attempt", "question"], update_fields=["choices", "answered_at"])
 
 
 def save_answers(*, member: Member, attempt: Attempt, answers: list[GivenAnswer],
@@ -104,8 +111,9 @@ def save_answers(*, member: Member, attempt: Attempt, answers: list[GivenAnswer]
     return locked
 
 
-def score(attempt: Attempt) -> int:
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
+def score(attempt: Attempt, questions: dict[int, Question] | None = None) -> int:
+    if questions is None:
+        questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
     total = 0
     for answer in AttemptAnswer.objects.filter(attempt=attempt):
         question = questions.get(answer.question_id)
@@ -126,7 +134,8 @@ def submit_attempt(*, member: Member, attempt: Attempt, answers: list[GivenAnswe
     now = now or timezone.now()
     if attempt.member_id != member.pk:
         raise Forbidden(_("Đây không phải bài làm của bạn."))
-    clean = _validate(attempt, answers or [])
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
+    clean = _validate(attempt, answers or [], questions)
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.submitted_at is not None:
@@ -134,7 +143,7 @@ def submit_attempt(*, member: Member, attempt: Attempt, answers: list[GivenAnswe
         if clean and now <= locked.deadline + GRACE:
             _store(locked, clean)
         locked.submitted_at = min(now, locked.deadline)
-        locked.score = score(locked)
+        locked.score = score(locked, questions)
         locked.save(update_fields=["submitted_at", "score"])
     return Submitted(locked, counted=True)
 
