@@ -24,7 +24,7 @@ from cms.org.models import UnitPage
 
 from . import certificates, services
 from .bank import LETTERS, BankFileError, export_bank, import_bank
-from .models import Question, QuestionKind, Round
+from .models import QAEntry, Question, QuestionKind, Round
 from .selectors import board_units, managed_questions, managed_rounds, rollup, rollup_unit
 
 
@@ -170,11 +170,42 @@ class RoundViewSet(ModelViewSet):
         return RoundForm
 
 
+class QAForm(ScopedUnitForm):
+    class Meta:
+        model = QAEntry
+        fields = ["unit", "topic", "question", "answer", "published"]
+
+
+class QACreate(ScopedFormMixin, CreateView):
+    pass
+
+
+class QAEdit(ScopedFormMixin, EditView):
+    pass
+
+
+class QAViewSet(ModelViewSet):
+    model = QAEntry
+    form_fields = QAForm.Meta.fields
+    list_display = ["question", "topic", "unit", "published"]
+    list_filter = ["topic", "published"]
+    search_fields = ["question", "answer", "topic"]
+    icon = "help"
+    menu_label = gettext_lazy("Hỏi – Đáp")
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_view_class = QACreate
+    edit_view_class = QAEdit
+
+    def get_form_class(self, for_update=False):
+        return QAForm
+
+
 class LearningGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Học tập và thi")
     menu_icon = "group"
     menu_order = 250
-    items = (QuestionViewSet("learning_questions"), RoundViewSet("learning_rounds"))
+    items = (QuestionViewSet("learning_questions"), RoundViewSet("learning_rounds"), QAViewSet("learning_qa"))
 
 
 # --- import and export of the bank -----------------------------------------------------------------------

@@ -24,14 +24,19 @@ def spoken_text(question: Question) -> str:
 
 
 def question_audio(question: Question) -> Path | None:
+    return speak(spoken_text(question), f"question {question.pk}")
+
+
+def speak(text: str, what: str) -> Path | None:
+    """The audio file of `text` (synthesised once, then from the shared cache), or None without speech."""
     if not settings.SOTAY_SPEECH:
         return None
     from site_builder.speech import SpeechError, synthesize_many
 
     try:
-        results = synthesize_many({"q": spoken_text(question)}, out_dir=audio_dir(),
+        results = synthesize_many({"q": text}, out_dir=audio_dir(),
                                   cache_dir=Path(settings.SOTAY_VAR_DIR) / "cache" / "audio", workers=1)
     except SpeechError:
-        logger.exception("question audio failed for question %s", question.pk)
+        logger.exception("audio failed for %s", what)
         return None
     return audio_dir() / results["q"].filename

@@ -64,6 +64,10 @@ def managed_rounds(user) -> QuerySet[Round]:
     return Round.objects.filter(unit__in=board_units(user))
 
 
+def managed_qa(user) -> QuerySet[QAEntry]:
+    return QAEntry.objects.filter(unit__in=board_units(user))
+
+
 def ranking(round_: Round) -> list[dict]:
     """Every participant's best submitted attempt, ranked by score, then by time taken (competition ranking:
     equal score and time share a rank). One query; sorting ~100,000 rows in Python takes a fraction of a second.

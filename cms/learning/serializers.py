@@ -162,3 +162,9 @@ class QASerializer(serializers.Serializer):
     question = serializers.CharField()
     answer = serializers.CharField()
     unit = UnitRefSerializer()
+
+
+class QAFromFeedbackSerializer(serializers.Serializer):
+    topic = serializers.CharField(max_length=120)
+    question = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    answer = serializers.CharField(required=False, allow_blank=True, max_length=8000)

@@ -16,4 +16,6 @@ urlpatterns = [
     path("learning/attempts/<int:pk>/questions/<int:question>/audio", views.QuestionAudioView.as_view(),
          name="question-audio"),
     path("learning/qa", views.QAListView.as_view(), name="qa"),
+    path("learning/qa/<int:pk>/audio", views.QAAudioView.as_view(), name="qa-audio"),
+    path("learning/qa/from-feedback/<int:pk>", views.QAFromFeedbackView.as_view(), name="qa-from-feedback"),
 ]

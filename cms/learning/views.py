@@ -19,7 +19,7 @@ from cms.api.services import Conflict
 from cms.api.views import ApiView, _validated
 from layerformat.text import fold
 
-from . import audio, services
+from . import audio, qa, services
 from . import serializers as s
 from .models import Attempt, AttemptAnswer, Question
 from .renderers import RoundRollupCSVRenderer, RoundRollupXLSXRenderer
@@ -147,12 +147,7 @@ class QuestionAudioView(RoundView):
         attempt = self.attempt(pk)
         if question not in attempt.questions:
             raise NotFound(_("Câu hỏi này không thuộc bài làm của bạn."))
-        path = audio.question_audio(Question.objects.get(pk=question))
-        if path is None:
-            raise NotFound(_("Chưa có âm thanh cho câu hỏi này."))
-        response = FileResponse(path.open("rb"), content_type="audio/ogg" if path.suffix != ".mp3" else "audio/mpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return audio_response(audio.question_audio(Question.objects.get(pk=question)))
 
 
 class RollupView(RoundView):
@@ -172,6 +167,39 @@ class RollupView(RoundView):
             raise PermissionDenied(_("Đợt thi này không thuộc phạm vi của bạn."))
         services.finish_expired(round_=round_)
         return Response(rollup(round_, start))
+
+
+def audio_response(path):
+    if path is None:
+        raise NotFound(_("Chưa có âm thanh cho mục này."))
+    response = FileResponse(path.open("rb"), content_type="audio/ogg" if path.suffix != ".mp3" else "audio/mpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+class QAAudioView(ApiView):
+    @extend_schema(summary="Nghe đọc một câu hỏi – đáp",
+                   responses={(200, "audio/ogg"): OpenApiTypes.BINARY, 404: api_s.DetailSerializer})
+    def get(self, request, pk: int):
+        entry = visible_qa(self.member).filter(pk=pk).first() if pk < 2**31 else None
+        if entry is None:
+            raise NotFound(_("Không tìm thấy câu hỏi – đáp."))
+        return audio_response(audio.speak(qa.spoken_text(entry), f"qa {entry.pk}"))
+
+
+class QAFromFeedbackView(ApiView):
+    @extend_schema(summary="Đưa câu hỏi đã trả lời trong góp ý vào Hỏi – Đáp (cấp ủy của đơn vị nhận câu hỏi)",
+                   request=s.QAFromFeedbackSerializer, responses={201: s.QASerializer, **ERRORS})
+    def post(self, request, pk: int):
+        from cms.api.selectors import feedback_visible_to
+
+        feedback = feedback_visible_to(self.member).filter(pk=pk).first() if pk < 2**31 else None
+        if feedback is None:
+            raise NotFound(_("Không tìm thấy góp ý."))
+        data = _validated(s.QAFromFeedbackSerializer, request.data)
+        entry = qa.qa_from_feedback(by=self.member, feedback=feedback, **data)
+        return Response({"id": entry.pk, "topic": entry.topic, "question": entry.question, "answer": entry.answer,
+                         "unit": {"code": entry.unit.code, "name": entry.unit.title}}, status=201)
 
 
 class QAListView(ApiView):
