@@ -20,11 +20,13 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from cms.api.selectors import oversight_unit
+from cms.api.services import ServiceError
 from cms.org.models import UnitPage
 
 from . import certificates, services
 from .bank import LETTERS, BankFileError, export_bank, import_bank
-from .models import QAEntry, Question, QuestionKind, Round
+from .models import Poll, QAEntry, Question, QuestionKind, Round
+from .polls import parse_questions
 from .selectors import board_units, managed_questions, managed_rounds, rollup, rollup_unit
 
 
@@ -201,11 +203,68 @@ class QAViewSet(ModelViewSet):
         return QAForm
 
 
+class PollForm(forms.ModelForm):
+    questions_text = forms.CharField(
+        label=gettext_lazy("Câu hỏi"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Mỗi dòng một câu: “đồng ý: …”, “chọn: câu hỏi | phương án | phương án”, "
+                               "“ý kiến: …”."))
+
+    class Meta:
+        model = Poll
+        fields = ["page", "title", "questions_text", "anonymous", "opens_at", "closes_at"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_user is not None:
+            from wagtail.models import Page
+
+            units = list(board_units(for_user).values_list("path", flat=True))
+            self.fields["page"].queryset = Page.objects.live().filter(
+                depth__gt=1, path__regex=r"^(" + "|".join(units or ["^$"]) + ")").exclude(
+                content_type__model="unitpage").order_by("-first_published_at")
+        if self.instance.pk:
+            self.initial["questions_text"] = "\n".join(
+                {"agree": "đồng ý: ", "choice": "chọn: ", "text": "ý kiến: "}[q["kind"]] + " | ".join(
+                    [q["text"], *q.get("options", [])]) for q in self.instance.questions)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.instance.questions = parse_questions(data.get("questions_text") or "")
+        except ServiceError as exc:
+            self.add_error("questions_text", exc.message)
+        return data
+
+
+class PollCreate(ScopedFormMixin, CreateView):
+    pass
+
+
+class PollEdit(ScopedFormMixin, EditView):
+    pass
+
+
+class PollViewSet(ModelViewSet):
+    model = Poll
+    form_fields = PollForm.Meta.fields
+    list_display = ["title", "page", "anonymous", "closes_at", "results_link"]
+    icon = "comment"
+    menu_label = gettext_lazy("Lấy ý kiến dự thảo")
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_view_class = PollCreate
+    edit_view_class = PollEdit
+
+    def get_form_class(self, for_update=False):
+        return PollForm
+
+
 class LearningGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Học tập và thi")
     menu_icon = "group"
     menu_order = 250
-    items = (QuestionViewSet("learning_questions"), RoundViewSet("learning_rounds"), QAViewSet("learning_qa"))
+    items = (QuestionViewSet("learning_questions"), RoundViewSet("learning_rounds"), QAViewSet("learning_qa"),
+             PollViewSet("learning_polls"))
 
 
 # --- import and export of the bank -----------------------------------------------------------------------

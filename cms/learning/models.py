@@ -169,3 +169,48 @@ class QAEntry(models.Model):
     def save(self, *args, **kwargs):
         self.folded = fold(f"{self.topic} {self.question} {self.answer}")
         super().save(*args, **kwargs)
+
+
+class Poll(models.Model):
+    """Góp ý dự thảo: structured questions on a published draft (`page`); see cms/learning/polls.py."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("dự thảo (bài đã đăng)"))
+    title = models.CharField(_("tên đợt lấy ý kiến"), max_length=200)
+    questions = models.JSONField(_("câu hỏi"), default=list)
+    anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    opens_at = models.DateTimeField(_("bắt đầu"), default=timezone.now)
+    closes_at = models.DateTimeField(_("kết thúc"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lấy ý kiến dự thảo")
+        verbose_name_plural = _("lấy ý kiến dự thảo")
+        ordering = ["-opens_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def results_link(self) -> str:
+        from django.utils.html import format_html
+
+        return format_html('<a href="/api/learning/polls/{}/results?format=xlsx">{}</a>', self.pk, _("Tải kết quả"))
+
+    results_link.short_description = _("kết quả")
+
+
+class PollResponse(models.Model):
+    """A member's answers to a poll, one per question (agree/disagree, the option, the text)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.UnitPage", on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=list)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "member"], name="learning_poll_answer_once")]

@@ -14,7 +14,7 @@ from wagtail.models import GroupPagePermission
 from cms.org.models import Member, UnitPage
 from cms.org.selectors import can_read_layer, eligible_q, may_still_read, unit_chain
 
-from .models import Attempt, QAEntry, Question, Round
+from .models import Attempt, Poll, QAEntry, Question, Round
 
 
 def can_see(member: Member | None, round_: Round) -> bool:
@@ -66,6 +66,13 @@ def managed_rounds(user) -> QuerySet[Round]:
 
 def managed_qa(user) -> QuerySet[QAEntry]:
     return QAEntry.objects.filter(unit__in=board_units(user))
+
+
+def managed_polls(user) -> QuerySet[Poll]:
+    units = list(board_units(user).values_list("path", flat=True))
+    if not units:
+        return Poll.objects.none()
+    return Poll.objects.filter(page__path__regex=r"^(" + "|".join(units) + ")")
 
 
 def ranking(round_: Round) -> list[dict]:

@@ -168,3 +168,31 @@ class QAFromFeedbackSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=120)
     question = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     answer = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+
+
+class PollQuestionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["agree", "choice", "text"])
+    text = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class PollSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    page = serializers.IntegerField()
+    title = serializers.CharField()
+    anonymous = serializers.BooleanField()
+    open = serializers.BooleanField()
+    closes_at = serializers.DateTimeField()
+    questions = PollQuestionSerializer(many=True)
+    my_answers = serializers.ListField(child=serializers.CharField(allow_blank=True), allow_null=True)
+
+
+class PollAnswerInSerializer(serializers.Serializer):
+    answers = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=4000), max_length=50)
+
+
+class PollResultsSerializer(serializers.Serializer):
+    poll = serializers.DictField()
+    unit = UnitRefSerializer()
+    units = serializers.ListField(child=serializers.DictField())
+    comments = serializers.ListField(child=serializers.DictField())

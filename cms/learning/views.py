@@ -20,9 +20,10 @@ from cms.api.views import ApiView, _validated
 from layerformat.text import fold
 
 from . import audio, qa, services
+from . import polls as polls_mod
 from . import serializers as s
-from .models import Attempt, AttemptAnswer, Question
-from .renderers import RoundRollupCSVRenderer, RoundRollupXLSXRenderer
+from .models import Attempt, AttemptAnswer, Poll, PollResponse, Question
+from .renderers import PollCSVRenderer, PollXLSXRenderer, RoundRollupCSVRenderer, RoundRollupXLSXRenderer
 from .selectors import own_attempts, ranking, rollup, rollup_unit, visible_qa, visible_round, visible_rounds
 
 ERRORS = {400: api_s.DetailSerializer, 403: api_s.DetailSerializer, 404: api_s.DetailSerializer,
@@ -215,3 +216,50 @@ class QAListView(ApiView):
             entries = entries.filter(folded__contains=word)
         return Response([{"id": e.pk, "topic": e.topic, "question": e.question, "answer": e.answer,
                           "unit": {"code": e.unit.code, "name": e.unit.title}} for e in entries[:100]])
+
+
+def poll_data(poll, member) -> dict:
+    mine = PollResponse.objects.filter(poll=poll, member=member).first()
+    return {"id": poll.pk, "page": poll.page_id, "title": poll.title, "anonymous": poll.anonymous,
+            "open": poll.is_open(), "closes_at": poll.closes_at, "questions": poll.questions,
+            "my_answers": mine.answers if mine else None}
+
+
+class PollListView(ApiView):
+    @extend_schema(summary="Góp ý dự thảo: các câu hỏi lấy ý kiến của một bài (dự thảo) bạn được đọc",
+                   parameters=[OpenApiParameter("page", OpenApiTypes.INT, required=True)],
+                   responses={200: s.PollSerializer(many=True), 400: api_s.DetailSerializer})
+    def get(self, request):
+        try:
+            page = int(request.query_params.get("page", ""))
+        except ValueError:
+            return Response({"detail": _("Thiếu mã bài viết (page).")}, status=400)
+        polls = polls_mod.visible_polls(self.member, page) if 0 < page < 2**31 else []
+        return Response([poll_data(p, self.member) for p in polls])
+
+
+class PollAnswerView(ApiView):
+    @extend_schema(summary="Gửi ý kiến vào dự thảo (gửi lại thì thay ý kiến trước)",
+                   request=s.PollAnswerInSerializer, responses={200: s.PollSerializer, **ERRORS})
+    def post(self, request, pk: int):
+        poll = polls_mod.visible_poll(self.member, pk)
+        if poll is None:
+            raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
+        data = _validated(s.PollAnswerInSerializer, request.data)
+        polls_mod.answer_poll(member=self.member, poll=poll, answers=data["answers"])
+        return Response(poll_data(poll, self.member))
+
+
+class PollResultsView(ApiView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, PollCSVRenderer, PollXLSXRenderer]
+
+    @extend_schema(summary="Kết quả lấy ý kiến theo đơn vị và mọi ý kiến (ban biên tập, cấp ủy)",
+                   parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"])],
+                   responses={200: s.PollResultsSerializer, **ERRORS})
+    def get(self, request, pk: int):
+        poll = Poll.objects.select_related("page").filter(pk=pk).first() if pk < 2**31 else None
+        top = polls_mod.results_unit(request.user, poll) if poll is not None else None
+        if top is None:
+            raise PermissionDenied(_("Chỉ ban biên tập, cấp ủy phụ trách mới xem được kết quả lấy ý kiến."))
+        return Response(polls_mod.results(poll, top))

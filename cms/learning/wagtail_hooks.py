@@ -5,12 +5,13 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from . import admin_views
-from .models import QAEntry, Question, Round
-from .selectors import managed_qa, managed_questions, managed_rounds
+from .models import Poll, QAEntry, Question, Round
+from .selectors import managed_polls, managed_qa, managed_questions, managed_rounds
 
 register_permission_policy(Question, admin_views.BoardPolicy(Question, managed_questions))
 register_permission_policy(Round, admin_views.BoardPolicy(Round, managed_rounds))
 register_permission_policy(QAEntry, admin_views.BoardPolicy(QAEntry, managed_qa))
+register_permission_policy(Poll, admin_views.BoardPolicy(Poll, managed_polls))
 
 
 @hooks.register("register_admin_viewset")
