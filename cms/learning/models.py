@@ -214,3 +214,36 @@ class PollResponse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "member"], name="learning_poll_answer_once")]
+
+
+class EssayMark(models.TextChoices):
+    EXCELLENT = "excellent", _("Tốt")
+    GOOD = "good", _("Khá")
+    PASS = "pass", _("Đạt")
+    FAIL = "fail", _("Chưa đạt")
+
+
+class Essay(models.Model):
+    """Bài thu hoạch: a member's essay on a study material, typed or photographed; the secretary marks it."""
+
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="essays")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("tài liệu học tập"))
+    text = models.TextField(_("nội dung"), blank=True)
+    submitted_at = models.DateTimeField(auto_now=True)
+    mark = models.CharField(_("xếp loại"), max_length=16, choices=EssayMark.choices, blank=True)
+    comment = models.TextField(_("nhận xét"), blank=True)
+    marked_by = models.ForeignKey("org.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "page"], name="learning_essay_once")]
+
+
+class EssayPhoto(models.Model):
+    """A phone photo of a handwritten page, stored resized (JPEG, phone width)."""
+
+    essay = models.ForeignKey(Essay, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="essays/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()

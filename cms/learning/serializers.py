@@ -196,3 +196,31 @@ class PollResultsSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
     units = serializers.ListField(child=serializers.DictField())
     comments = serializers.ListField(child=serializers.DictField())
+
+
+class EssaySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    page = serializers.IntegerField()
+    member = serializers.CharField()
+    text = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    mark = serializers.CharField()
+    comment = serializers.CharField()
+    photos = serializers.ListField(child=serializers.CharField())
+
+
+class EssayInSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    text = serializers.CharField(allow_blank=True, max_length=20000, required=False, default="")
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class EssayMarkInSerializer(serializers.Serializer):
+    mark = serializers.CharField(max_length=16)
+    comment = serializers.CharField(allow_blank=True, max_length=4000, required=False, default="")
+
+
+class EssayRollupSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    unit = UnitRefSerializer()
+    units = serializers.ListField(child=serializers.DictField())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -19,10 +20,10 @@ from cms.api.services import Conflict
 from cms.api.views import ApiView, _validated
 from layerformat.text import fold
 
-from . import audio, qa, services
+from . import audio, essays, qa, services
 from . import polls as polls_mod
 from . import serializers as s
-from .models import Attempt, AttemptAnswer, Poll, PollResponse, Question
+from .models import Attempt, AttemptAnswer, Essay, EssayPhoto, Poll, PollResponse, Question
 from .renderers import PollCSVRenderer, PollXLSXRenderer, RoundRollupCSVRenderer, RoundRollupXLSXRenderer
 from .selectors import own_attempts, ranking, rollup, rollup_unit, visible_qa, visible_round, visible_rounds
 
@@ -263,3 +264,77 @@ class PollResultsView(ApiView):
         if top is None:
             raise PermissionDenied(_("Chỉ ban biên tập, cấp ủy phụ trách mới xem được kết quả lấy ý kiến."))
         return Response(polls_mod.results(poll, top))
+
+
+def essay_data(essay) -> dict:
+    return {"id": essay.pk, "page": essay.page_id, "member": essay.member.full_name, "text": essay.text,
+            "submitted_at": essay.submitted_at, "mark": essay.mark, "comment": essay.comment,
+            "photos": [f"/api/learning/essays/{essay.pk}/photos/{p.pk}" for p in essay.photos.all()]}
+
+
+class EssayListView(ApiView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(summary="Bài thu hoạch của bạn (theo tài liệu học tập)",
+                   parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
+                   responses={200: s.EssaySerializer(many=True)})
+    def get(self, request):
+        essays = Essay.objects.filter(member=self.member).prefetch_related("photos").select_related("member")
+        page = request.query_params.get("page", "")
+        if page.isdigit():
+            essays = essays.filter(page_id=int(page))
+        return Response([essay_data(e) for e in essays])
+
+    @extend_schema(summary="Gửi bài thu hoạch: gõ chữ hoặc chụp ảnh bài viết tay (ảnh được thu nhỏ trên máy chủ)",
+                   request={"multipart/form-data": s.EssayInSerializer},
+                   responses={201: s.EssaySerializer, **ERRORS})
+    def post(self, request):
+        data = _validated(s.EssayInSerializer, {"page": request.data.get("page"),
+                                                "text": request.data.get("text") or ""})
+        essay = essays.submit_essay(member=self.member, page_id=data["page"], text=data["text"],
+                                    images=request.FILES.getlist("photos"))
+        return Response(essay_data(essay), status=201)
+
+
+class EssayReviewView(ApiView):
+    @extend_schema(summary="Bài thu hoạch của đảng viên chi bộ (bí thư, phó bí thư chấm)",
+                   responses={200: s.EssaySerializer(many=True)})
+    def get(self, request):
+        return Response([essay_data(e) for e in essays.to_review(self.member)])
+
+
+class EssayMarkView(ApiView):
+    @extend_schema(summary="Chấm, nhận xét bài thu hoạch", request=s.EssayMarkInSerializer,
+                   responses={200: s.EssaySerializer, **ERRORS})
+    def post(self, request, pk: int):
+        essay = Essay.objects.select_related("member").filter(pk=pk).first() if pk < 2**31 else None
+        if essay is None or not (essay.member_id == self.member.pk or essays.can_mark(self.member, essay)):
+            raise NotFound(_("Không tìm thấy bài thu hoạch."))
+        data = _validated(s.EssayMarkInSerializer, request.data)
+        return Response(essay_data(essays.mark_essay(by=self.member, essay=essay, **data)))
+
+
+class EssayPhotoView(ApiView):
+    @extend_schema(summary="Ảnh bài thu hoạch", responses={(200, "image/jpeg"): OpenApiTypes.BINARY,
+                                                           404: api_s.DetailSerializer})
+    def get(self, request, pk: int, photo: int):
+        row = EssayPhoto.objects.select_related("essay__member").filter(pk=photo, essay_id=pk).first() \
+            if max(pk, photo) < 2**31 else None
+        if row is None or not (row.essay.member_id == self.member.pk or essays.can_mark(self.member, row.essay)):
+            raise NotFound(_("Không tìm thấy ảnh."))
+        response = FileResponse(row.image.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
+class EssayRollupView(ApiView):
+    permission_classes = [IsAuthenticated, OverseesUnits]
+
+    @extend_schema(summary="Tổng hợp bài thu hoạch theo đơn vị: đã nộp, đã chấm, xếp loại (cấp ủy)",
+                   parameters=[OpenApiParameter("page", OpenApiTypes.INT, required=True)],
+                   responses={200: s.EssayRollupSerializer, **ERRORS})
+    def get(self, request):
+        page = request.query_params.get("page", "")
+        if not page.isdigit() or int(page) >= 2**31:
+            return Response({"detail": _("Thiếu mã tài liệu học tập (page).")}, status=400)
+        return Response(essays.rollup(int(page), oversight_unit(request.user)))
