@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from .models import Attempt, AttemptAnswer, Essay, EssayPhoto, Poll, PollRespons
 from .renderers import PollCSVRenderer, PollXLSXRenderer, RoundRollupCSVRenderer, RoundRollupXLSXRenderer
 from .selectors import own_attempts, ranking, rollup, rollup_unit, visible_qa, visible_round, visible_rounds
 
+ID_RE = re.compile(r"^[0-9]{1,10}$")
 ERRORS = {400: api_s.DetailSerializer, 403: api_s.DetailSerializer, 404: api_s.DetailSerializer,
           409: api_s.DetailSerializer}
 
@@ -231,10 +234,10 @@ class PollListView(ApiView):
                    parameters=[OpenApiParameter("page", OpenApiTypes.INT, required=True)],
                    responses={200: s.PollSerializer(many=True), 400: api_s.DetailSerializer})
     def get(self, request):
-        try:
-            page = int(request.query_params.get("page", ""))
-        except ValueError:
+        text = request.query_params.get("page", "")
+        if not ID_RE.match(text):
             return Response({"detail": _("Thiếu mã bài viết (page).")}, status=400)
+        page = int(text)
         polls = polls_mod.visible_polls(self.member, page) if 0 < page < 2**31 else []
         return Response([poll_data(p, self.member) for p in polls])
 
@@ -279,11 +282,11 @@ class EssayListView(ApiView):
                    parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
                    responses={200: s.EssaySerializer(many=True)})
     def get(self, request):
-        essays = Essay.objects.filter(member=self.member).prefetch_related("photos").select_related("member")
+        rows = Essay.objects.filter(member=self.member).prefetch_related("photos").select_related("member")
         page = request.query_params.get("page", "")
-        if page.isdigit():
-            essays = essays.filter(page_id=int(page))
-        return Response([essay_data(e) for e in essays])
+        if ID_RE.match(page):
+            rows = rows.filter(page_id=int(page))
+        return Response([essay_data(e) for e in rows])
 
     @extend_schema(summary="Gửi bài thu hoạch: gõ chữ hoặc chụp ảnh bài viết tay (ảnh được thu nhỏ trên máy chủ)",
                    request={"multipart/form-data": s.EssayInSerializer},
@@ -335,6 +338,6 @@ class EssayRollupView(ApiView):
                    responses={200: s.EssayRollupSerializer, **ERRORS})
     def get(self, request):
         page = request.query_params.get("page", "")
-        if not page.isdigit() or int(page) >= 2**31:
+        if not ID_RE.match(page) or int(page) >= 2**31:
             return Response({"detail": _("Thiếu mã tài liệu học tập (page).")}, status=400)
         return Response(essays.rollup(int(page), oversight_unit(request.user)))
