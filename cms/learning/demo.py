@@ -1,7 +1,8 @@
 """Demo content for học tập và thi, added when the demo is loaded (`cms.publishing.events.demo_loaded`):
 a province question bank on the demo's resolutions (questions made from each document's code, issuing body,
 date and summary, plus the hand-written ones of content/demo/learning/cau-hoi.csv), an open quiz, a closed contest
-with its results, and the Hỏi – Đáp entries of content/demo/learning/hoi-dap.csv. Loading again adds nothing."""
+with its results, a draft with members' opinions, study essays (some marked), and the Hỏi – Đáp entries of
+content/demo/learning/hoi-dap.csv. Loading again adds nothing."""
 
 from __future__ import annotations
 
@@ -117,6 +118,68 @@ def _closed_contest(province: UnitPage, rng: random.Random) -> None:
         for q, c in given.items()])
 
 
+COMMENTS = [
+    "Đề nghị bổ sung chỉ tiêu về tỷ lệ hộ dùng điện thoại thông minh ở các xóm vùng cao.",
+    "Phần đánh giá hạn chế nên nêu rõ nguyên nhân chủ quan.",
+    "Cần có giải pháp cụ thể hơn cho tiêu thụ chè của hợp tác xã.",
+    "Nhất trí với dự thảo, đề nghị giữ nguyên các chỉ tiêu.",
+    "Nên thêm nội dung về bồi dưỡng đảng viên trẻ.",
+]
+ESSAYS = [
+    "Qua học tập chuyên đề, bản thân tôi nhận thức rõ hơn trách nhiệm nêu gương, công khai minh bạch trong công việc "
+    "được giao ở thôn; tôi đăng ký không nhận quà biếu trong các dịp lễ, Tết và vận động gia đình cùng thực hiện.",
+    "Tôi sẽ tham gia giám sát việc sử dụng kinh phí làm đường bê tông của xóm và phản ánh kịp thời với chi bộ.",
+    "Bản thân tôi tiếp tục học tập, rèn luyện; kiên quyết đấu tranh với biểu hiện nhũng nhiễu, gây phiền hà cho dân.",
+]
+
+
+def _draft_opinions(province: UnitPage, rng: random.Random) -> None:
+    from cms.publishing.models import ResolutionPage
+
+    from .models import Poll, PollResponse
+    from .polls import parse_questions
+
+    page = ResolutionPage.objects.live().child_of(province).order_by("-first_published_at").first()
+    if page is None:
+        return
+    poll = Poll.objects.create(
+        page=page, title="Lấy ý kiến đảng viên vào dự thảo Báo cáo chính trị Đại hội Đảng bộ tỉnh", anonymous=True,
+        closes_at=timezone.now() + timedelta(days=10),
+        questions=parse_questions(
+            "đồng ý: Đồng chí có nhất trí với các mục tiêu, chỉ tiêu của dự thảo không?\n"
+            "chọn: Nội dung nào cần bổ sung nhất? | Chuyển đổi số | Phát triển cây chè | Xây dựng Đảng | "
+            "Văn hóa, xã hội\n"
+            "ý kiến: Ý kiến khác của đồng chí"))
+    rows = []
+    for member in eligible_members(Member.objects.all()).order_by("pk"):
+        if rng.random() > 0.45:
+            continue
+        comment = rng.choice(COMMENTS) if rng.random() < 0.3 else ""
+        rows.append(PollResponse(poll=poll, member=member, unit_id=member.unit_id, answered_at=timezone.now(),
+                                 answers=["agree" if rng.random() < 0.85 else "disagree",
+                                          rng.choice(poll.questions[1]["options"]), comment]))
+    PollResponse.objects.bulk_create(rows)
+
+
+def _essays(rng: random.Random) -> None:
+    from cms.org.models import LEADER_ROLES
+    from cms.publishing.models import StudyMaterialPage
+
+    from .models import Essay, EssayMark
+
+    for page in StudyMaterialPage.objects.live().filter(tier="all").order_by("pk")[:2]:
+        owner = page.get_parent().specific
+        for member in eligible_members(Member.objects.filter(unit__path__startswith=owner.path)).order_by("pk"):
+            if rng.random() > 0.5:
+                continue
+            essay = Essay.objects.create(member=member, page=page, text=rng.choice(ESSAYS))
+            leader = Member.objects.filter(unit_id=member.unit_id, role__in=LEADER_ROLES).exclude(pk=member.pk).first()
+            if leader is not None and rng.random() < 0.6:
+                Essay.objects.filter(pk=essay.pk).update(
+                    mark=rng.choice(EssayMark.values[:3]), comment="Bài viết có liên hệ thực tế ở cơ sở.",
+                    marked_by=leader, marked_at=timezone.now())
+
+
 def add_demo_learning(sender=None, root: Path | None = None, units: dict | None = None, **kwargs) -> int:
     """Returns how many questions were added (0 when the demo already has them)."""
     root = Path(root or Path(settings.BASE_DIR) / "content" / "demo")
@@ -132,6 +195,8 @@ def add_demo_learning(sender=None, root: Path | None = None, units: dict | None 
                          attempts_allowed=3,
                          description="Mười câu hỏi rút ngẫu nhiên từ ngân hàng câu hỏi; làm tối đa ba lượt.")
     _closed_contest(province, rng)
+    _draft_opinions(province, rng)
+    _essays(rng)
     with (root / "learning" / "hoi-dap.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             QAEntry.objects.create(unit=province, topic=row["topic"], question=row["question"],

@@ -1,11 +1,12 @@
 """The demo's học tập và thi: a bank of at least 60 questions on the demo's resolutions, an open quiz a member
-can take, a closed contest with ranks, twenty Hỏi – Đáp entries found without tone marks."""
+can take, a closed contest with ranks, a draft
+with opinions, essays, twenty Hỏi – Đáp entries found without tone marks."""
 
 from __future__ import annotations
 
 import pytest
 
-from cms.learning.models import Attempt, QAEntry, Question, Round
+from cms.learning.models import Attempt, Essay, PollResponse, QAEntry, Question, Round
 from cms.learning.selectors import ranking
 
 pytestmark = pytest.mark.django_db
@@ -24,5 +25,7 @@ def test_the_demo_has_a_bank_an_open_quiz_a_closed_contest_and_qa():
     assert len(table) > 100 and table[0]["rank"] == 1 and table[0]["score"] >= table[-1]["score"]
     assert Attempt.objects.filter(round=contest, answers__isnull=False).distinct().count() == len(table)
     assert QAEntry.objects.count() == 20
+    assert PollResponse.objects.count() > 50 and PollResponse.objects.exclude(answers__2="").exists()
+    assert Essay.objects.count() > 5 and Essay.objects.exclude(mark="").exists()
     load_province()  # loading again adds nothing
     assert Round.objects.count() == 2 and QAEntry.objects.count() == 20
