@@ -16,6 +16,7 @@ urlpatterns = [
     path("learning/attempts/<int:pk>/questions/<int:question>/audio", views.QuestionAudioView.as_view(),
          name="question-audio"),
     path("learning/polls", views.PollListView.as_view(), name="polls"),
+    path("learning/polls/<int:pk>", views.PollDetailView.as_view(), name="poll"),
     path("learning/polls/<int:pk>/answer", views.PollAnswerView.as_view(), name="poll-answer"),
     path("learning/polls/<int:pk>/results", views.PollResultsView.as_view(), name="poll-results"),
     path("learning/essays", views.EssayListView.as_view(), name="essays"),

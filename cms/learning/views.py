@@ -242,6 +242,16 @@ class PollListView(ApiView):
         return Response([poll_data(p, self.member) for p in polls])
 
 
+class PollDetailView(ApiView):
+    @extend_schema(summary="Một đợt lấy ý kiến dự thảo: câu hỏi, ý kiến bạn đã gửi",
+                   responses={200: s.PollSerializer, 404: api_s.DetailSerializer})
+    def get(self, request, pk: int):
+        poll = polls_mod.visible_poll(self.member, pk)
+        if poll is None:
+            raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
+        return Response(poll_data(poll, self.member))
+
+
 class PollAnswerView(ApiView):
     @extend_schema(summary="Gửi ý kiến vào dự thảo (gửi lại thì thay ý kiến trước)",
                    request=s.PollAnswerInSerializer, responses={200: s.PollSerializer, **ERRORS})

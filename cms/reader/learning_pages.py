@@ -21,3 +21,13 @@ def learning_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "reader/quiz.html", round_id=pk)
+
+
+@require_safe
+def poll_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, "reader/poll.html", poll_id=pk)
+
+
+@require_safe
+def essay_page(request: HttpRequest, page: int) -> HttpResponse:
+    return _page(request, "reader/essay.html", page_id=page)

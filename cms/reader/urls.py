@@ -16,6 +16,8 @@ urlpatterns = [
     path("sinh-hoat/<int:pk>/", meeting_pages.meeting_page, name="meeting-page"),
     path("hoc-tap/", learning_pages.learning_page, name="learning"),
     path("hoc-tap/<int:pk>/", learning_pages.round_page, name="learning-round"),
+    path("hoc-tap/y-kien/<int:pk>/", learning_pages.poll_page, name="learning-poll"),
+    path("hoc-tap/thu-hoach/<int:page>/", learning_pages.essay_page, name="learning-essay"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
 ]

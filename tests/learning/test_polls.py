@@ -35,6 +35,9 @@ def test_members_answer_and_the_board_sees_units_and_comments_without_names(tree
     listed = as_member("dv.x1").get("/api/learning/polls", {"page": draft.page_id}).json()
     assert [p["title"] for p in listed] == [draft.title] and listed[0]["questions"][1]["options"][0] == "Chuyển đổi số"
     assert as_member("dv.y1").get("/api/learning/polls", {"page": draft.page_id}).json() == []
+    assert as_member("dv.y1").get(f"/api/learning/polls/{draft.pk}").status_code == 404
+    for path in (f"/hoc-tap/y-kien/{draft.pk}/", f"/hoc-tap/thu-hoach/{draft.page_id}/"):
+        assert 'src="/static/reader/learning.js' in as_member("dv.x1").get(path).content.decode()
     url = f"/api/learning/polls/{draft.pk}/answer"
     assert as_member("dv.y1").post(url, {"answers": ["agree", "Nông nghiệp", ""]}, format="json").status_code == 404
     bad = as_member("dv.x1").post(url, {"answers": ["có", "Nông nghiệp", ""]}, format="json")

@@ -254,8 +254,79 @@
     });
   }
 
+  /* --- góp ý dự thảo and bài thu hoạch -------------------------------------------------------------------- */
+
+  var AGREE = [["agree", "Đồng ý"], ["disagree", "Không đồng ý"]];
+
+  function pollPage(pollId) {
+    var poll = null;
+    call("GET", "/api/learning/polls/" + pollId).then(function (answer) {
+      if (answer.status !== 200) { $("poll-status").textContent = answer.data.detail; return; }
+      poll = answer.data;
+      drawPoll(poll);
+    }).catch(function () { $("poll-status").textContent = "Không có mạng."; });
+    $("poll").addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!poll) return;
+      var answers = poll.questions.map(function (q, i) {
+        if (q.kind === "text") return $("poll-q" + i).value;
+        var picked = document.querySelector("input[name='poll-q" + i + "']:checked");
+        return picked ? picked.value : "";
+      });
+      call("POST", "/api/learning/polls/" + pollId + "/answer", { answers: answers }).then(function (answer) {
+        $("poll-status").textContent = answer.status === 200 ? "Đã gửi ý kiến. Cảm ơn đồng chí." : answer.data.detail;
+      }).catch(function () { $("poll-status").textContent = "Không có mạng. Hãy gửi lại khi có mạng."; });
+    });
+  }
+
+  function drawPoll(poll) {
+    $("poll-title").textContent = poll.title;
+    $("poll-note").textContent = (poll.anonymous ? "Ý kiến được gửi ẩn danh. " : "") + "Hạn góp ý: " + when(poll.closes_at) + ".";
+    var list = $("poll-questions");
+    poll.questions.forEach(function (q, i) {
+      var item = el("li", { "class": "question" }, [el("p", { "class": "text", text: "Câu " + (i + 1) + ". " + q.text })]);
+      var given = poll.my_answers ? poll.my_answers[i] : "";
+      if (q.kind === "text") {
+        var area = el("textarea", { id: "poll-q" + i, rows: "4", "aria-label": q.text });
+        area.value = given || "";
+        item.appendChild(area);
+      } else {
+        (q.kind === "agree" ? AGREE : q.options.map(function (o) { return [o, o]; })).forEach(function (pair, k) {
+          var input = el("input", { type: "radio", name: "poll-q" + i, id: "poll-q" + i + "-" + k, value: pair[0] });
+          if (given === pair[0]) input.checked = true;
+          item.appendChild(el("label", { "class": "choice", "for": "poll-q" + i + "-" + k }, [input, document.createTextNode(" " + pair[1])]));
+        });
+      }
+      list.appendChild(item);
+    });
+  }
+
+  function essayPage(pageId) {
+    call("GET", "/api/learning/essays?page=" + pageId).then(function (answer) {
+      var essay = answer.status === 200 && answer.data[0];
+      if (!essay) return;
+      $("essay-text").value = essay.text;
+      $("essay-mark").textContent = essay.mark ? "Đã chấm: " + ({ excellent: "Tốt", good: "Khá", pass: "Đạt", fail: "Chưa đạt" })[essay.mark] +
+        (essay.comment ? ". Nhận xét: " + essay.comment : "") : "Đã gửi, chờ chi bộ chấm.";
+    });
+    $("essay").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData($("essay"));
+      data.append("page", pageId);
+      $("essay-status").textContent = "Đang gửi…";
+      fetch("/api/learning/essays", { method: "POST", credentials: "same-origin", body: data,
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() } }).then(function (r) {
+        return r.json().then(function (d) {
+          $("essay-status").textContent = r.status === 201 ? "Đã gửi bài thu hoạch." : d.detail;
+        });
+      }).catch(function () { $("essay-status").textContent = "Không có mạng. Hãy gửi lại khi có mạng."; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if ($("quiz")) quizPage($("quiz").getAttribute("data-round"));
     else if ($("rounds")) listPage();
+    else if ($("poll")) pollPage($("poll").getAttribute("data-poll"));
+    else if ($("essay")) essayPage($("essay").getAttribute("data-page"));
   });
 })();
