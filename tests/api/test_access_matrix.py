@@ -325,3 +325,27 @@ def test_learning_follows_the_layer_rule_for_every_role_at_every_level(tree, as_
         assert rollup.status_code == (200 if member.role in COMMITTEE and shares else 403), (username, code, tier)
     qa = {e["question"] for e in client.get("/api/learning/qa").json()}
     assert qa == {f"Hỏi {code}" for code in entries if may_read(username, code, "all")}
+
+    # Polls on drafts and essays on study materials: the article's layer decides; results are for the board
+    # and the committees whose subtree meets the draft's unit.
+    from cms.learning.models import Poll
+
+    for code, *_rest in UNITS:
+        for tier in TIERS:
+            page = publish(tree[code], f"Dự thảo {code} {tier}", kind="study", tier=tier)
+            poll = Poll.objects.create(page=page, title=f"Ý kiến {code} {tier}", closes_at=now + timedelta(days=1),
+                                       questions=[{"kind": "agree", "text": "Đồng ý?"}])
+            allowed = may_read(username, code, tier)
+            listed = client.get("/api/learning/polls", {"page": page.pk}).json()
+            assert [p["id"] for p in listed] == ([poll.pk] if allowed else []), (username, code, tier)
+            answered = client.post(f"/api/learning/polls/{poll.pk}/answer", {"answers": ["agree"]}, format="json")
+            assert answered.status_code == (200 if allowed else 404), (username, code, tier, "poll")
+            essay = client.post("/api/learning/essays", {"page": page.pk, "text": "Bài thu hoạch."},
+                                format="multipart")
+            assert essay.status_code == (201 if allowed else 400), (username, code, tier, "essay")
+            home = member.unit.code
+            editor = next(m[3] for m in MEMBERS if m[0] == username)  # the Ban Biên tập of the draft's unit or above
+            sees = (member.role in COMMITTEE and (code in chain(home) or home in chain(code))) or (
+                editor and home in chain(code))
+            results = client.get(f"/api/learning/polls/{poll.pk}/results").status_code
+            assert results == (200 if sees else 403), (username, code, tier, "poll results")
