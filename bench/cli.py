@@ -16,6 +16,7 @@ BENCHES = {
     "adoption": "bench.adoption",
     "tasks": "bench.tasks",
     "notices": "bench.notices",
+    "learning": "bench.learning",
 }
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/", include("cms.meetings.urls")),
     path("api/", include("cms.tasks.urls")),
     path("api/", include("cms.notices.urls")),
+    path("api/", include("cms.learning.urls")),
 ]

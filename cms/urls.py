@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("cms.meetings.urls")),
     path("api/", include("cms.tasks.urls")),
     path("api/", include("cms.notices.urls")),
+    path("api/", include("cms.learning.urls")),
     path("preview/", publishing_views.preview, name="preview"),
     path("preview/audio/<str:name>", publishing_views.preview_audio, name="preview-audio"),
     re_path(r"^u/(?P<path>.*)$", publishing_views.layer_file, name="layer-file"),

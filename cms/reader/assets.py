@@ -28,6 +28,8 @@ STATIC = {
     "commitments": "reader/commitments.js",
     "notices": "reader/notices.js",
     "notices_css": "reader/notices.css",
+    "learning": "reader/learning.js",
+    "learning_css": "reader/learning.css",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import activation, guide, meeting_pages, profile_views, task_pages, views
+from . import activation, guide, learning_pages, meeting_pages, profile_views, task_pages, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
@@ -20,6 +20,10 @@ urlpatterns = [
     path("lich/", task_pages.calendar_page, name="my-calendar"),
     path("ke-hoach/", task_pages.plans_page, name="plans-page"),
     path("ke-hoach/<int:pk>/", task_pages.plan_page, name="plan-page"),
+    path("hoc-tap/", learning_pages.learning_page, name="learning"),
+    path("hoc-tap/<int:pk>/", learning_pages.round_page, name="learning-round"),
+    path("hoc-tap/y-kien/<int:pk>/", learning_pages.poll_page, name="learning-poll"),
+    path("hoc-tap/thu-hoach/<int:page>/", learning_pages.essay_page, name="learning-essay"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
 ]

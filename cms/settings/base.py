@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cms.meetings",
     "cms.tasks",
     "cms.notices",
+    "cms.learning",
     "cms.reader",
     "cms.adoption",
     "wagtail_headless_preview",

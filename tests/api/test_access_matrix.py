@@ -390,3 +390,71 @@ def test_tasks_and_plans_follow_the_layer_rule_for_every_role_at_every_level(tre
 
     work = {e["title"] for e in client.get("/api/my-calendar", {"days": 10}).json() if e["kind"] == "work"}
     assert work == {f"Công tác {c} {t}" for c, *_r in UNITS for t in TIERS if may_read(username, c, t)}
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_learning_follows_the_layer_rule_for_every_role_at_every_level(tree, as_member, username):
+    """A round of unit U for tier t is listed, opened and taken exactly like layer (U, t), and so are its Q&A
+    entries; a round's table by unit is for committees, over the part of the tree they and the round share."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.learning.models import QAEntry, Question, Round
+
+    now = timezone.now()
+    rounds, entries = {}, {}
+    for code, *_rest in UNITS:
+        Question.objects.create(unit=tree[code], text=f"Câu hỏi {code}", choices=[
+            {"text": "Đúng", "correct": True}, {"text": "Sai", "correct": False}])
+        entries[code] = QAEntry.objects.create(unit=tree[code], topic="Điều lệ", question=f"Hỏi {code}",
+                                               answer="Đáp")
+        for tier in TIERS:
+            rounds[(code, tier)] = Round.objects.create(
+                unit=tree[code], tier=tier, title=f"Thi {code} {tier}", opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(hours=1), question_count=1)
+    client = as_member(username)
+    others = [as_member(other) for other in ("dv.y1", "dv.x1") if other != username]
+    member = tree[username]
+    readable = {key for key in rounds if may_read(username, *key)}
+    listed = {(r["unit"]["code"], r["tier"]) for r in client.get("/api/learning/rounds").json()}
+    assert listed == readable
+    for (code, tier), round_ in rounds.items():
+        allowed = (code, tier) in readable
+        assert client.get(f"/api/learning/rounds/{round_.pk}").status_code == (200 if allowed else 404)
+        started = client.post(f"/api/learning/rounds/{round_.pk}/attempt")
+        assert started.status_code == (200 if allowed else 404), (username, code, tier)
+        if allowed:
+            attempt = started.json()["id"]
+            for other in others:  # an attempt is its member's alone
+                assert other.get(f"/api/learning/attempts/{attempt}").status_code == 404
+        home = member.unit.code
+        shares = code in chain(home) or home in chain(code)
+        rollup = client.get(f"/api/learning/rounds/{round_.pk}/rollup", {"format": "csv"})
+        assert rollup.status_code == (200 if member.role in COMMITTEE and shares else 403), (username, code, tier)
+    qa = {e["question"] for e in client.get("/api/learning/qa").json()}
+    assert qa == {f"Hỏi {code}" for code in entries if may_read(username, code, "all")}
+
+    # Polls on drafts and essays on study materials: the article's layer decides; results are for the board
+    # and the committees whose subtree meets the draft's unit.
+    from cms.learning.models import Poll
+
+    for code, *_rest in UNITS:
+        for tier in TIERS:
+            page = publish(tree[code], f"Dự thảo {code} {tier}", kind="study", tier=tier)
+            poll = Poll.objects.create(page=page, title=f"Ý kiến {code} {tier}", closes_at=now + timedelta(days=1),
+                                       questions=[{"kind": "agree", "text": "Đồng ý?"}])
+            allowed = may_read(username, code, tier)
+            listed = client.get("/api/learning/polls", {"page": page.pk}).json()
+            assert [p["id"] for p in listed] == ([poll.pk] if allowed else []), (username, code, tier)
+            answered = client.post(f"/api/learning/polls/{poll.pk}/answer", {"answers": ["agree"]}, format="json")
+            assert answered.status_code == (200 if allowed else 404), (username, code, tier, "poll")
+            essay = client.post("/api/learning/essays", {"page": page.pk, "text": "Bài thu hoạch."},
+                                format="multipart")
+            assert essay.status_code == (201 if allowed else 400), (username, code, tier, "essay")
+            home = member.unit.code
+            editor = next(m[3] for m in MEMBERS if m[0] == username)  # the Ban Biên tập of the draft's unit or above
+            sees = (member.role in COMMITTEE and (code in chain(home) or home in chain(code))) or (
+                editor and home in chain(code))
+            results = client.get(f"/api/learning/polls/{poll.pk}/results").status_code
+            assert results == (200 if sees else 403), (username, code, tier, "poll results")

@@ -388,7 +388,25 @@
     var back = el("a", { href: "/", class: "sotay-back" }, "← Trang chủ sổ tay");
     article.insertBefore(back, article.firstChild);
     article.appendChild(feedbackForm(id, kind));
+    learningLinks(article, id, kind);
     trackAudio(article, id);
+  }
+
+  /* Học tập và thi: a study material leads to its essay, a draft to its structured questions (API data, asked
+     only when online; the pages are the reader's /hoc-tap/…). */
+  function learningLinks(article, id, kind) {
+    var box = el("p", { class: "sotay-learning" });
+    if (kind === "study") box.appendChild(el("a", { href: "/hoc-tap/thu-hoach/" + id + "/", class: "sotay-btn" },
+      "Gửi bài thu hoạch"));
+    article.insertBefore(box, article.querySelector(".sotay-feedback"));
+    if (navigator.onLine === false || !root.fetch) return;
+    fetch("/api/learning/polls?page=" + id, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : []; }).then(function (polls) {
+        polls.forEach(function (poll) {
+          box.appendChild(el("a", { href: "/hoc-tap/y-kien/" + poll.id + "/", class: "sotay-btn" },
+            "Cho ý kiến: " + poll.title));
+        });
+      }).catch(function () { /* offline: no link */ });
   }
 
   function feedbackForm(id, kind) {

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "cms.learning"
+    label = "learning"
+    verbose_name = "Học tập và thi"
+
+    def ready(self) -> None:
+        from cms.learning.demo import add_demo_learning
+        from cms.publishing.events import demo_loaded
+
+        demo_loaded.connect(add_demo_learning, dispatch_uid="cms.learning.add_demo_learning")
