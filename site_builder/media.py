@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 
 from layerformat.fsutil import write_if_changed
-from layerformat.model import Article, Attachment, ImageRef
+from layerformat.model import Article, ImageRef
 from site_builder.errors import BuildError
 
 WIDTHS = (360, 720)  # phone widths: 360 CSS px at 1× and 2×
@@ -160,8 +160,9 @@ def _article_media(article: Article, cache: _Cache, plan: MediaPlan) -> Article:
         for _w, _h, copy in sizes:
             placed[f"{IMG_DIR}/{copy.name}"] = copy
         plan.images += 1
-    body = _PLACEHOLDER.sub(lambda m: tags.get(m.group(1), ""), article.body_html) if "data-sotay-image" in \
-        article.body_html else article.body_html
+    body = article.body_html
+    if "data-sotay-image" in body:
+        body = _PLACEHOLDER.sub(lambda m: tags.get(m.group(1), ""), body)
     attachments = []
     names: set[str] = set()
     for item in article.attachments:
@@ -211,7 +212,8 @@ def _same_file(a: Path, b: Path) -> bool:
         sa, sb = a.stat(), b.stat()
     except OSError:
         return False
-    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev) or (sa.st_size, sa.st_mtime_ns) == (sb.st_size, sb.st_mtime_ns)
+    same_inode = (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+    return same_inode or (sa.st_size, sa.st_mtime_ns) == (sb.st_size, sb.st_mtime_ns)
 
 
 def place_media(articles: list[Article], plan: MediaPlan, *, work_dir: Path) -> None:

@@ -15,5 +15,5 @@ urlpatterns = [
     path("sinh-hoat/", meeting_pages.schedule_page, name="meeting-schedule"),
     path("sinh-hoat/<int:pk>/", meeting_pages.meeting_page, name="meeting-page"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
-    re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y)/)?$", views.shell, name="reader"),
+    re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y|luu-tru|tai-ve)/)?$", views.shell, name="reader"),
 ]

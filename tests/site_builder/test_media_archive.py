@@ -47,7 +47,7 @@ def test_images_are_resized_to_phone_widths_and_signed_with_the_article(site, or
     page = (site.layer() / "a" / "1" / "index.html").read_text("utf-8")
     tag = re.search(r"<img [^>]*>", page.split('class="sotay-body"')[1]).group(0)
     assert 'width="720" height="540"' in tag and 'alt="Hội nghị Tỉnh ủy"' in tag and 'loading="lazy"' in tag
-    srcset = dict((url, w) for url, w in re.findall(r"(img/\S+\.jpg) (\d+)w", tag))
+    srcset = dict(re.findall(r"(img/\S+\.jpg) (\d+)w", tag))
     assert sorted(srcset.values()) == ["360", "720"]
     files = site.manifest()["files"]
     for url, width in srcset.items():
