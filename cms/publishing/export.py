@@ -80,7 +80,8 @@ class Media:
             found = self.documents.get(int(ident)) if ident.isdigit() else None
             if found is None:
                 return "<a>"
-            files[ident] = Attachment(key=ident, title=found[1], source=found[0], filename=Path(found[0]).name)
+            files[ident] = Attachment(key=ident, title=found[1], source=found[0],
+                                      filename=_filename(found[1], found[0]))
             return f'<a data-sotay-file="{escape(ident)}">'
 
         if "<embed" in html:
@@ -102,7 +103,13 @@ def _document(values: dict) -> tuple[Attachment, ...]:
     except NotImplementedError:
         return ()
     title = values.get("document__title") or Path(name).name
-    return (Attachment(key="document", title=title, source=path, filename=Path(name).name),)
+    return (Attachment(key="document", title=title, source=path, filename=_filename(title, name)),)
+
+
+def _filename(title: str, stored: str) -> str:
+    """The name a member saves the file as: its title with the stored file's extension (the stored name may
+    carry the suffix storage added to keep it unique)."""
+    return title.replace("/", "-") + Path(stored).suffix.lower()
 
 
 def _article(values: dict, *, kind: str, layer: LayerId, unit, meta: dict[str, str], media: Media | None = None

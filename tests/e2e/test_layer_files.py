@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import log_in, wait_for_service_worker
 from tests.e2e.province import RESOLUTION_FILE, RESOLUTION_PHOTO
 
-PDF_NAME = "nghi-quyet-09-nq-tu.pdf"
+PDF_NAME = "toan-van-nghi-quyet-09-nq-tu.pdf"  # its title, as a file name
 
 
 def attachment(site) -> Path:
