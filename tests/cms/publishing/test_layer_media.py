@@ -71,3 +71,11 @@ def test_the_province_board_edits_columns_and_a_district_board_does_not(tree):
     province = Group.objects.get(permissions__codename="change_column")
     assert tree["tn"].title in province.name or "tn" in province.name
     assert not Group.objects.filter(permissions__codename="change_column").exclude(pk=province.pk).exists()
+
+
+def test_a_draft_preview_shows_the_photo_and_the_file_from_the_cms(resolution):
+    from cms.publishing.preview import render_preview
+
+    html = render_preview(resolution.get_latest_revision_as_object())
+    assert 'src="/media/original_images/' in html and 'alt="Toàn cảnh hội nghị"' in html
+    assert 'href="/media/documents/' in html and "Toàn văn Nghị quyết 05-NQ/HU" in html
