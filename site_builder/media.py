@@ -216,12 +216,25 @@ def _same_file(a: Path, b: Path) -> bool:
     return same_inode or (sa.st_size, sa.st_mtime_ns) == (sb.st_size, sb.st_mtime_ns)
 
 
+PLACED_FILE = "media-placed.json"
+
+
 def place_media(articles: list[Article], plan: MediaPlan, *, work_dir: Path) -> None:
-    """Put every planned media file into `site/a/<id>/` and remove the ones no longer planned."""
+    """Put every planned media file into `site/a/<id>/` and remove the ones no longer planned.
+
+    Only articles that have media now or had some after the last build are looked at (`media-placed.json`),
+    so a layer of thousands of articles without photos costs nothing here."""
     site = work_dir / "site"
-    for article in articles:
-        base = site / article.path
-        wanted = plan.files.get(article.id, {})
+    record = work_dir / PLACED_FILE
+    try:
+        before = {int(i) for i in json.loads(record.read_text("utf-8"))}
+    except (OSError, ValueError, TypeError):
+        before = None  # unknown: look at every article once
+    present = {a.id for a in articles}
+    look_at = present if before is None else (before & present) | set(plan.files)
+    for article_id in sorted(look_at):
+        base = site / "a" / str(article_id)
+        wanted = plan.files.get(article_id, {})
         for sub in (IMG_DIR, FILES_DIR):
             folder = base / sub
             if folder.is_dir():
@@ -242,3 +255,4 @@ def place_media(articles: list[Article], plan: MediaPlan, *, work_dir: Path) -> 
                     pass
             # Uploaded originals are copied, never linked: nothing done to a layer file can reach them.
             shutil.copy2(source, dest)
+    write_if_changed(record, json.dumps(sorted(plan.files)).encode("utf-8"))
