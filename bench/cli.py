@@ -13,6 +13,8 @@ BENCHES = {
     "publish-s3": "bench.publish_s3",
     "reader": "bench.reader",
     "meetings": "bench.meetings",
+    "adoption": "bench.adoption",
+    "tasks": "bench.tasks",
 }
 
 

@@ -130,10 +130,8 @@ def main(argv: list[str]) -> int:
         from django.core.management import call_command
 
         django.setup()
-        from django.contrib.auth import get_user_model
         from django.db import connections
         from django.utils import timezone
-        from rest_framework.authtoken.models import Token
 
         from cms.meetings.push import send_due_reminders
 
@@ -151,8 +149,7 @@ def main(argv: list[str]) -> int:
         sent = send_due_reminders()
         push_s = time.perf_counter() - started
         jobs = secretaries(world["past"], args.secretaries)
-        admin = get_user_model().objects.create_superuser("bench.admin", password=secrets.token_urlsafe(12))
-        admin_token = Token.objects.create(user=admin).key
+        admin_token = seeded.admin_token  # the province's administrator, made by the seeding
         connections.close_all()
         port = free_port()
         server = start_server(env, port, args.workers, workdir / "gunicorn.log")

@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/", include("cms.api.urls")),
     path("api/", include("cms.adoption.urls")),
     path("api/", include("cms.meetings.urls")),
+    path("api/", include("cms.tasks.urls")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("cms.api.urls")),
     path("api/", include("cms.adoption.urls")),
     path("api/", include("cms.meetings.urls")),
+    path("api/", include("cms.tasks.urls")),
     path("preview/", publishing_views.preview, name="preview"),
     path("preview/audio/<str:name>", publishing_views.preview_audio, name="preview-audio"),
     re_path(r"^u/(?P<path>.*)$", publishing_views.layer_file, name="layer-file"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .selectors import ACTIVE_DAYS, AdoptionError, adoption_report, base_sentence
@@ -36,7 +37,7 @@ def chart(rows: list[dict]) -> dict:
 
 def usage(request: HttpRequest) -> HttpResponse:
     try:
-        report = adoption_report(request.user, (request.GET.get("unit") or "")[:32] or None)
+        report = adoption_report(request.user, (request.GET.get("unit") or "")[:32] or None, depth=1)
     except AdoptionError as exc:
         raise PermissionDenied(str(exc)) from exc
     by_code = {r["code"]: r for r in report["units"]}
@@ -47,5 +48,5 @@ def usage(request: HttpRequest) -> HttpResponse:
     return render(request, "adoption/admin/usage.html", {
         "page_title": _("Mức độ sử dụng"), "header_icon": "table", "report": report, "total": report["total"],
         "ranked": ranked, "chart": chart([report["total"], *ranked]), "base_sentence": base_sentence(report),
-        "active_days": ACTIVE_DAYS,
+        "active_days": ACTIVE_DAYS, "as_of": parse_datetime(report["as_of"]),
     })

@@ -41,3 +41,21 @@ class MemberActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.day}"
+
+
+class UsageSnapshot(models.Model):
+    """A day's counts of use per unit (each unit's own members, not rolled up), computed by the worker.
+
+    A province-wide report reads this instead of aggregating every member on each request (see
+    `selectors.LIVE_LIMIT`); smaller subtrees are always counted live."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+    counts = models.JSONField(_("số liệu theo đơn vị"), default=dict)
+
+    class Meta:
+        verbose_name = _("số liệu sử dụng đã tính")
+        verbose_name_plural = _("số liệu sử dụng đã tính")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.computed_at:%H:%M}"

@@ -42,6 +42,9 @@ class UsageBaseSerializer(serializers.Serializer):
 class AdoptionReportSerializer(serializers.Serializer):
     unit = UsageFocusSerializer()
     day = serializers.DateField()
+    as_of = serializers.DateTimeField(help_text=_("Thời điểm số liệu được tính."))
+    depth = serializers.IntegerField(allow_null=True, help_text=_("Số cấp đơn vị có trong danh sách; null: tất cả."))
+    live = serializers.BooleanField(help_text=_("Đúng: tính ngay khi hỏi; sai: số liệu tính sẵn, cũ nhất 20 phút."))
     active_days = serializers.IntegerField()
     base = UsageBaseSerializer()
     base_sentence = serializers.CharField()

@@ -7,7 +7,7 @@ restarted process, write nothing twice. Every later request of the day costs one
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -63,3 +63,27 @@ def record_sign_in(*, member: Member, at: datetime | None = None, display: str =
         MemberAdoption.objects.bulk_create([MemberAdoption(member=member, first_sign_in_at=at)],
                                            ignore_conflicts=True)
     record_activity(user_id=member.user_id, day=timezone.localdate(at), display=display, member_id=member.pk)
+
+
+def refresh_snapshot(*, day: date | None = None, now: datetime | None = None, force: bool = False) -> bool:
+    """Count every unit's own members (the live aggregate) and keep it as the day's snapshot.
+
+    Run by the worker every minute: it counts again only when the snapshot is older than SNAPSHOT_EVERY and the
+    installation has more than LIVE_LIMIT members (below that every report is counted live). Returns True when it
+    counted."""
+    from cms.org.models import ACTIVE_STATUSES, UnitPage
+
+    from .models import UsageSnapshot
+    from .selectors import COUNTS, LIVE_LIMIT, SNAPSHOT_EVERY, own_counts
+
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    if not force:
+        fresh = UsageSnapshot.objects.filter(day=day, computed_at__gt=now - SNAPSHOT_EVERY).exists()
+        if fresh or Member.objects.filter(status__in=ACTIVE_STATUSES).count() <= LIVE_LIMIT:
+            return False
+    counts = own_counts(UnitPage.objects.values("pk"), day)
+    packed = {str(unit_id): [own.get(name, 0) for name in COUNTS] for unit_id, own in counts.items()}
+    UsageSnapshot.objects.update_or_create(day=day, defaults={"computed_at": now, "counts": packed})
+    UsageSnapshot.objects.filter(day__lt=day - timedelta(days=7)).delete()
+    return True

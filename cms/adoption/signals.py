@@ -20,3 +20,9 @@ def demo_history(sender: Any, **kwargs: Any) -> None:
     from .demo import load_history
 
     load_history()
+
+
+def worker_minute(sender: Any, **kwargs: Any) -> None:
+    from .services import refresh_snapshot
+
+    refresh_snapshot()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from cms.api.permissions import OverseesUnits
 from cms.api.views import ApiView
 
 from .exports import AdoptionCSVRenderer, AdoptionXLSXRenderer
-from .selectors import AdoptionError, adoption_report, base_sentence
+from .selectors import REPORT_DEPTH, AdoptionError, adoption_report, base_sentence
 from .serializers import AdoptionReportSerializer
 
 
@@ -29,6 +29,10 @@ class AdoptionReportView(ApiView):
         parameters=[
             OpenApiParameter("unit", OpenApiTypes.STR, description="Mã đơn vị trong phạm vi của bạn"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"]),
+            OpenApiParameter("depth", OpenApiTypes.STR,
+                             description="Số cấp đơn vị dưới đơn vị được hỏi có trong danh sách (1–9, mặc định 2 "
+                                         "với JSON), hoặc \"all\": tất cả (mặc định với CSV, XLSX). Tổng số luôn "
+                                         "tính mọi cấp."),
         ],
         responses={200: AdoptionReportSerializer, 403: api_serializers.DetailSerializer},
     )
@@ -36,11 +40,25 @@ class AdoptionReportView(ApiView):
         unit = request.query_params.get("unit") or None
         if unit is not None and (len(unit) > 32 or "\x00" in unit):
             raise PermissionDenied(_refused())
+        depth = _depth(request.query_params.get("depth"), request.accepted_renderer.format)
         try:
-            report = adoption_report(request.user, unit)
+            report = adoption_report(request.user, unit, depth=depth)
         except AdoptionError as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response({**report, "base_sentence": base_sentence(report)})
+
+
+def _depth(asked: str | None, renderer_format: str) -> int | None:
+    """Levels listed: as asked, else all in a file export and REPORT_DEPTH on screen."""
+    if asked is None:
+        return None if renderer_format in ("csv", "xlsx") else REPORT_DEPTH
+    if asked == "all":
+        return None
+    if asked.isdigit() and 1 <= int(asked) <= 9:
+        return int(asked)
+    from django.utils.translation import gettext as _
+
+    raise ValidationError({"depth": _("Số cấp phải từ 1 đến 9, hoặc \"all\".")})
 
 
 def _refused() -> str:

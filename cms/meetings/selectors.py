@@ -101,3 +101,26 @@ def response_of(member: Member, meeting: Meeting) -> MeetingResponse | None:
 
 def meetings_between(member: Member, start: datetime, end: datetime) -> QuerySet[Meeting]:
     return visible_meetings(member).filter(Q(starts_at__gte=start) & Q(starts_at__lt=end)).select_related("unit")
+
+
+MATERIAL_CHOICES = 40
+
+
+def material_choices(member: Member, tier: str, limit: int = MATERIAL_CHOICES) -> list[dict]:
+    """What a meeting of the member's unit may carry as material, newest first: live articles of the unit's own
+    and its ancestors' layers that everyone called may read (tier "all"; for a committee meeting, the committee
+    layers too), as `services._check_materials` accepts them. Meeting materials and resolutions come first."""
+    from cms.api.selectors import kind_of
+    from cms.publishing.models import ArticlePage
+
+    tiers = [Tier.ALL, Tier.COMMITTEE] if tier == Tier.COMMITTEE else [Tier.ALL]
+    condition = Q()
+    for unit in member.unit.ancestor_units(inclusive=True):
+        condition |= Q(path__startswith=unit.path, depth=unit.depth + 1)
+    rows = (ArticlePage.objects.live().filter(condition, tier__in=tiers)
+            .order_by("-first_published_at").values("pk", "title", "content_type_id", "first_published_at")[:limit * 3])
+    first = {"meeting": 0, "resolution": 1, "study": 2}
+    out = [{"id": r["pk"], "title": r["title"], "kind": kind_of(r["content_type_id"]) or "news",
+            "published_at": r["first_published_at"]} for r in rows]
+    out.sort(key=lambda r: first.get(r["kind"], 3))  # stable: newest first within a kind
+    return out[:limit]

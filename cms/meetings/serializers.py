@@ -163,6 +163,13 @@ def default_month() -> str:
     return timezone.localdate().strftime("%Y-%m")
 
 
+class MaterialChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField(help_text="meeting, resolution, study, news")
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
 class PushKeysSerializer(serializers.Serializer):
     p256dh = serializers.CharField(max_length=200)
     auth = serializers.CharField(max_length=64)

@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("meetings", views.MeetingListView.as_view(), name="meetings"),
+    path("meetings/materials", views.MaterialChoicesView.as_view(), name="materials"),
     path("meetings/rollup", views.RollupView.as_view(), name="rollup"),
     path("meetings/<int:pk>", views.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/cancel", views.MeetingCancelView.as_view(), name="cancel"),

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from cms.api import calendar
 from cms.api import serializers as api_s
 from cms.api.permissions import OverseesUnits
 from cms.api.selectors import oversight_unit
@@ -30,6 +31,7 @@ from .rollup import rollup
 from .selectors import (
     attendance_counts,
     can_manage,
+    material_choices,
     recent_meetings,
     roster,
     upcoming_meetings,
@@ -77,6 +79,20 @@ class MeetingListView(MeetingView):
         agenda = [services.AgendaEntry(title=a["title"], material=a.get("material")) for a in data.pop("agenda")]
         meetings = services.schedule_meeting(by=self.member, unit=self.member.unit, agenda=agenda, **data)
         return Response(s.MeetingSerializer(meetings, many=True, context={"member": self.member}).data, status=201)
+
+
+class MaterialChoicesView(MeetingView):
+    @extend_schema(
+        summary="Tài liệu có thể gắn vào chương trình họp: bài mà mọi người dự họp đều đọc được",
+        parameters=[OpenApiParameter("tier", OpenApiTypes.STR, enum=["all", "committee"])],
+        responses={200: s.MaterialChoiceSerializer(many=True), 403: api_s.DetailSerializer},
+    )
+    def get(self, request):
+        tier = request.query_params.get("tier") or "all"
+        kind = "committee" if tier == "committee" else "regular"
+        if self.member is None or not can_manage(self.member, self.member.unit, kind):
+            raise PermissionDenied(_("Chỉ người xếp lịch họp của chi bộ mới chọn tài liệu họp."))
+        return Response(s.MaterialChoiceSerializer(material_choices(self.member, tier), many=True).data)
 
 
 class MeetingDetailView(MeetingView):
@@ -216,7 +232,8 @@ class CalendarFeedView(ApiView):
         since = timezone.now() - timedelta(days=62)
         meetings = list(visible_meetings(row.member).filter(starts_at__gte=since).select_related("unit")
                         .prefetch_related("agenda").order_by("starts_at")[:200])
-        body = ical.feed(meetings, name=f"Lịch sinh hoạt — {row.member.unit.title}", base_url="")
+        others = [e for e in calendar.entries(row.member, since, since + timedelta(days=400)) if e.kind != "meeting"]
+        body = ical.feed(meetings, name=f"Lịch sinh hoạt — {row.member.unit.title}", base_url="", extra=others)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=900"
         return response

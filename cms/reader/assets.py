@@ -25,6 +25,8 @@ STATIC = {
     "meetings": "reader/meetings.js",
     "offline": "reader/offline.js",
     "meetings_css": "reader/meetings.css",
+    "tasks": "reader/tasks.js",
+    "commitments": "reader/commitments.js",
     "nacl": "reader/vendor/nacl.min.js",
     "icon192": "reader/icons/icon-192.png",
     "icon512": "reader/icons/icon-512.png",
@@ -77,7 +79,7 @@ def service_worker_source() -> bytes:
     """sw.js with its precache list and a version that changes whenever any shell file does."""
     urls = shell_urls()
     precache = [*SHELL_ROUTES[:1], *(urls[k] for k in ("css", "shell", "verify", "fold", "search", "receipts",
-                                                       "meetings", "meetings_css", "offline")),
+                                                       "meetings", "meetings_css", "tasks", "offline")),
                 urls["icon192"], urls["manifest"]]
     body = _static_bytes(SW_SOURCE)
     version = _digest(json.dumps(precache).encode() + body)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import activation, guide, meeting_pages, profile_views, views
+from . import activation, guide, meeting_pages, profile_views, task_pages, views
 
 urlpatterns = [
     path("dang-nhap/", views.login_page, name="login"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("manifest.webmanifest", views.web_manifest, name="reader-manifest"),
     path("sinh-hoat/", meeting_pages.schedule_page, name="meeting-schedule"),
     path("sinh-hoat/<int:pk>/", meeting_pages.meeting_page, name="meeting-page"),
+    path("viec/giao/", task_pages.assign_page, name="task-assign"),
+    path("viec/<int:pk>/", task_pages.task_page, name="task-page"),
+    path("cam-ket/", task_pages.commitments_page, name="commitments-page"),
+    path("lich/", task_pages.calendar_page, name="my-calendar"),
+    path("ke-hoach/", task_pages.plans_page, name="plans-page"),
+    path("ke-hoach/<int:pk>/", task_pages.plan_page, name="plan-page"),
     re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y|luu-tru|tai-ve)/)?$", views.shell, name="reader"),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cms.publishing",
     "cms.api",
     "cms.meetings",
+    "cms.tasks",
     "cms.reader",
     "cms.adoption",
     "wagtail_headless_preview",

@@ -136,10 +136,76 @@ def test_the_report_costs_the_same_few_queries_whatever_the_tree(tree, history):
         with CaptureQueriesContext(connection) as queries:
             adoption_rows(tree[code])
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1] <= 6
+    assert counts[0] == counts[1] <= 7
 
 
 def test_the_schema_documents_the_endpoint(tree, api):
     paths = api.get("/api/schema/?format=json").json()["paths"]
     assert "/api/reports/adoption" in paths
     assert "Mức độ sử dụng" in paths["/api/reports/adoption"]["get"]["summary"]
+
+
+def test_a_large_province_reads_the_workers_snapshot_and_says_when_it_was_counted(tree, history, as_member,
+                                                                                   monkeypatch, settings):
+    """Above LIVE_LIMIT members the report reads the snapshot the worker keeps (every 5 minutes) instead of
+    counting every member on each request; the figures are the same, and the answer says when they were counted.
+    Below the limit, or once the snapshot is stale, it counts live."""
+    from cms.adoption import selectors, services
+    from cms.adoption.models import UsageSnapshot
+    from cms.publishing.events import worker_tick
+
+    client = as_member("cuv.dt")
+    MemberActivity.objects.filter(member=tree["cuv.dt"]).delete()
+    MemberAdoption.objects.filter(member=tree["cuv.dt"]).delete()
+    live = client.get("/api/reports/adoption").json()
+    assert live["live"] is True
+    worker_tick.send_robust(sender=None)  # a small installation: the worker does not count
+    assert not UsageSnapshot.objects.exists()
+
+    monkeypatch.setattr(selectors, "LIVE_LIMIT", 3)
+    worker_tick.send_robust(sender=None)
+    snapshot = UsageSnapshot.objects.get()
+    from_snapshot = client.get("/api/reports/adoption").json()
+    assert from_snapshot["live"] is False
+    assert from_snapshot["units"] == live["units"] and from_snapshot["base"] == live["base"]
+    assert from_snapshot["as_of"] == timezone.localtime(snapshot.computed_at).isoformat(timespec="minutes")
+
+    used(tree, "dv.x2", 0)  # a new day of use: seen at the next count, not before
+    assert rows(client.get("/api/reports/adoption").json())["dt"]["active"] == rows(live)["dt"]["active"]
+    worker_tick.send_robust(sender=None)  # the snapshot is younger than five minutes: not counted again
+    assert UsageSnapshot.objects.get().computed_at == snapshot.computed_at
+    assert services.refresh_snapshot(now=snapshot.computed_at + timedelta(minutes=6))
+    assert rows(client.get("/api/reports/adoption").json())["dt"]["active"] == rows(live)["dt"]["active"] + 1
+
+    UsageSnapshot.objects.update(computed_at=timezone.now() - timedelta(hours=1))  # a worker that stopped
+    stale = client.get("/api/reports/adoption").json()
+    assert stale["live"] is True and rows(stale)["dt"]["active"] == rows(live)["dt"]["active"] + 1
+
+
+def test_the_admin_page_says_when_the_figures_were_counted(tree, history, client, monkeypatch):
+    from cms.adoption import selectors
+    from cms.adoption.services import refresh_snapshot
+
+    monkeypatch.setattr(selectors, "LIVE_LIMIT", 3)
+    assert refresh_snapshot(force=True)
+    client.login(username="cuv.dt", password=PASSWORD)
+    html = client.get("/admin/muc-do-su-dung/").content.decode()
+    assert "Số liệu tính sẵn lúc" in html
+
+
+def test_the_screen_lists_two_levels_and_a_file_every_unit_with_the_same_totals(tree, history, as_member):
+    """A province's answer on screen is its districts and their bases, not every cell; the totals still count
+    everybody below, and the CSV export (or depth=all) lists every unit."""
+    client = as_member("cuv.tn")
+    two = client.get("/api/reports/adoption").json()
+    assert two["depth"] == 2 and {r["depth"] for r in two["units"]} == {0, 1, 2}
+    every = client.get("/api/reports/adoption?depth=all").json()
+    assert every["depth"] is None and max(r["depth"] for r in every["units"]) == 3
+    assert two["total"] == every["total"] and two["total"]["members"] == every["total"]["members"] > 0
+    assert set(rows(two)) < set(rows(every))
+    one = client.get("/api/reports/adoption?depth=1").json()
+    assert {r["code"] for r in one["units"]} == {"tn", *one["ranking"]}
+    csv_rows = list(csv.reader(io.StringIO(client.get("/api/reports/adoption?format=csv").content.decode("utf-8-sig"))))
+    assert set(rows(every)) <= {r[0] for r in csv_rows if r}
+    wrong = client.get("/api/reports/adoption?depth=muoi")
+    assert wrong.status_code == 400 and "Số cấp phải từ 1 đến 9" in str(wrong.json())

@@ -170,7 +170,7 @@ def test_adoption_report_for_every_role_at_every_level(tree, as_member, username
     """Mức độ sử dụng: committees see their unit and every unit below it, nobody else sees anything."""
     client = as_member(username)
     _name, home, role, _editor = next(m for m in MEMBERS if m[0] == username)
-    own = client.get("/api/reports/adoption")
+    own = client.get("/api/reports/adoption", {"depth": "all"})
     assert own.status_code == (200 if role in COMMITTEE else 403), username
     if own.status_code == 200:
         assert {row["code"] for row in own.json()["units"]} == {c for c, *_r in UNITS if home in chain(c)}
@@ -218,6 +218,17 @@ def test_meetings_follow_the_layer_rule_for_every_role_at_every_level(tree, as_m
 
     summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(client.get(feed).content).walk("VEVENT")}
     assert summaries == {f"Họp {code} {tier}" for code, tier in readable}
+    for tier in TIERS:  # the material picker of the schedule form: for those who schedule, readable by all called
+        may_schedule = member.is_leader or (member.role == "committee" and tier == "committee")
+        choices = client.get("/api/meetings/materials", {"tier": tier})
+        assert choices.status_code == (200 if may_schedule else 403), (username, tier)
+        if may_schedule:
+            from cms.api.selectors import page_layers
+
+            layers = page_layers([c["id"] for c in choices.json()])
+            assert len(layers) == len(choices.json())
+            assert all(list(layer.unit_path) == member.unit.code_path.split("/")[: len(layer.unit_path)]
+                       and layer.tier in ("all", tier) for layer in layers.values())
     rollup = client.get("/api/meetings/rollup")
     assert rollup.status_code == (200 if member.role in COMMITTEE else 403)
     if rollup.status_code == 200:
@@ -300,3 +311,61 @@ def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tr
     assert issued == (201 if role in LEADERS else 403)
     assert client.post("/api/reset-codes", {"username": "dv.y1"}, format="json").status_code == (
         404 if role in LEADERS else 403)
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_tasks_and_plans_follow_the_layer_rule_for_every_role_at_every_level(tree, as_member, username):
+    """Giao việc: a task of unit U is seen by the members it was given to and by U's committee, who manage it; a
+    plan issued by U is read like layer (U, committee), its report is filled by the leaders of each unit reached,
+    and its roll-up covers the reader's own subtree; work calendar entries are read like layer (U, tier)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.org.models import COMMITTEE_ROLES
+    from cms.tasks import plans, services
+    from cms.tasks.models import Task, WorkEntry
+
+    due = timezone.now() + timedelta(days=3)
+    tasks = {}
+    for code, *_rest in UNITS:
+        secretary = next((tree[m[0]] for m in MEMBERS if m[1] == code and m[2] == "secretary"), None)
+        if secretary is not None:
+            tasks[code] = services.assign_task(by=secretary, title=f"Việc {code}", due_at=due, whole_unit=True)
+        for tier in TIERS:
+            WorkEntry.objects.create(unit=tree[code], title=f"Công tác {code} {tier}", starts_at=due, tier=tier)
+    issued = {code: plans.issue_plan(by=tree[f"bt.{code}"], title=f"Kế hoạch {code}", due_at=due,
+                                     form=[{"label": "Số hộ", "kind": "number"}]) for code in ("dt",)}
+    client = as_member(username)
+    member = tree[username]
+    home, role = member.unit.code, member.role
+
+    mine = {i["id"] for i in client.get("/api/tasks/mine").json() if i["kind"] == "task"}
+    assert mine == {t.pk for code, t in tasks.items() if code == home}
+    for code, task in tasks.items():
+        manages = code == home and role in COMMITTEE_ROLES
+        status = client.get(f"/api/tasks/{task.pk}").status_code
+        assert status == (200 if code == home else 404), (username, code)
+        if status == 200:
+            assert (client.get(f"/api/tasks/{task.pk}").json()["progress"] is not None) == manages
+        answer = client.post(f"/api/tasks/{task.pk}/reports", {"client_id": str(uuid.uuid4()), "percent": 10,
+                                                              "client_time": NOW}, format="json").status_code
+        assert answer == (201 if code == home else 404), (username, code, "report")
+    assert client.get("/api/tasks/late").status_code == (200 if role in COMMITTEE_ROLES else 403)
+    assert Task.objects.count() == len(tasks)
+
+    for code, plan in issued.items():
+        reads = role in COMMITTEE_ROLES and code in chain(home)
+        fills = role == "secretary" and code in chain(home) and home != code
+        status = client.get(f"/api/plans/{plan.pk}").status_code
+        assert status == (200 if reads or fills else 404), (username, code)
+        rollup = client.get(f"/api/plans/{plan.pk}/rollup")
+        assert rollup.status_code == (200 if reads else 403 if fills else 404), (username, code, "rollup")
+        if rollup.status_code == 200:
+            assert {r["code"] for r in rollup.json()["units"]} <= {c for c, *_r in UNITS if home in chain(c)}
+        sent = client.post(f"/api/plans/{plan.pk}/report", {"client_id": str(uuid.uuid4()), "values": {"f1": "3"}},
+                           format="json").status_code
+        assert sent == (200 if fills else 403 if reads else 404), (username, code, "report")
+
+    work = {e["title"] for e in client.get("/api/my-calendar", {"days": 10}).json() if e["kind"] == "work"}
+    assert work == {f"Công tác {c} {t}" for c, *_r in UNITS for t in TIERS if may_read(username, c, t)}

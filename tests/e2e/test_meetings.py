@@ -1,17 +1,67 @@
-"""Sinh hoạt chi bộ on a phone (360×640): the secretary schedules, a member answers, the secretary marks
-attendance with the network gone, and the district's roll-up counts each mark once when it is back."""
+"""Sinh hoạt chi bộ on a phone (360×640): the secretary schedules, a member turns reminders on and receives
+one through a push service on 127.0.0.1, answers, the secretary marks attendance with the network gone, and the
+district's roll-up counts each mark once when it is back.
+
+Chromium's own push service is on the internet, so the phone's `pushManager.subscribe` is the one thing replaced
+here: it answers with a subscription at the test's push service (tests/push_service.py), whose keys that service
+holds. From there on everything is real: the reader posts the subscription, the server encrypts and signs the
+reminder (pywebpush, VAPID), the push service decrypts it, and the decrypted message is delivered to the phone's
+service worker through the DevTools protocol (`ServiceWorker.deliverPushMessage`), which shows the notification."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, outbox_size, wait_for_service_worker, wait_until_sent
+from tests.e2e.conftest import ROOT, log_in, outbox_size, server_env, wait_for_service_worker, wait_until_sent
+from tests.push_service import PushService
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TITLE = "Sinh hoạt chi bộ tháng 12 — học tập Nghị quyết"
+MATERIAL = "Tài liệu sinh hoạt chi bộ xóm Đồng Tâm tháng 11"
+
+
+# The phone's push service is the test's: subscribe() answers with the subscription the test made for it.
+FAKE_PUSH_SERVICE = """
+(() => {
+  const made = %s;
+  let current = null;
+  const asSubscription = () => ({ endpoint: made.endpoint, toJSON: () => made,
+    unsubscribe: () => { current = null; return Promise.resolve(true); } });
+  PushManager.prototype.subscribe = function () { current = asSubscription(); return Promise.resolve(current); };
+  PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+})();
+"""
+
+
+def send_due_reminders(site) -> dict:
+    """What the worker does every minute (`sotay serve --no-worker` runs none here)."""
+    code = ("import json; from cms.meetings.push import send_due_reminders as s; r = s(); "
+            "print(json.dumps({'claimed': r.claimed, 'delivered': r.delivered}))")
+    out = subprocess.run([sys.executable, "-m", "cms.cli", "manage", "shell", "-c", code], cwd=ROOT,
+                         env=server_env(site.var_dir), check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def deliver_to_service_worker(page, site, payload: dict) -> list[str]:
+    """Hand a decrypted push message to the phone's service worker; the titles of the notifications it shows."""
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(300)
+    assert registrations, "the reader's service worker is not registered"
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.url, "registrationId": registrations[0],
+                                                  "data": json.dumps(payload)})
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)")
+    return page.evaluate("navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                         ".then(ns => ns.map(n => n.title + ' | ' + n.body))")
 
 
 def attendance(site, meeting_id: int) -> dict[str, str]:
@@ -33,15 +83,35 @@ def test_schedule_answer_mark_offline_and_the_rollup_counts_once(site, phone):
     secretary.get_by_label("Địa điểm").fill("Nhà văn hóa xóm Đồng Tâm")
     secretary.get_by_label("Chương trình (mỗi dòng một nội dung)").fill(
         "Học tập Nghị quyết của Tỉnh ủy\nPhương hướng tháng tới")
+    secretary.get_by_role("checkbox", name=MATERIAL).check()  # the cell's own material, for everyone called
     secretary.get_by_role("button", name="Lưu lịch").click()
     expect(secretary.locator("#schedule-status")).to_contain_text("Đã xếp lịch")
 
-    member = phone().new_page()
+    push_service = PushService()
+    member_phone = phone(permissions=["notifications"])
+    member_phone.add_init_script(FAKE_PUSH_SERVICE % json.dumps(push_service.subscription("dv.x1")))
+    member = member_phone.new_page()
     log_in(member, site, "dv.x1")
     card = member.locator("#meetings-list .meeting", has_text=TITLE)
     expect(card).to_contain_text("Nhà văn hóa xóm Đồng Tâm")
     expect(card).to_contain_text("Học tập Nghị quyết của Tỉnh ủy")
+    expect(card.get_by_role("link", name="Đọc trước: " + MATERIAL)).to_have_attribute(
+        "href", f"/u/tn/dt/hs/x1/all/a/{site.ids['cell_meeting']}/")
     expect(member.locator(".meeting-reminder")).to_contain_text("Sắp họp: " + TITLE)
+
+    wait_for_service_worker(member)
+    member.get_by_role("button", name="Nhận nhắc lịch họp").click()
+    expect(member.locator("#push-toggle")).to_have_attribute("aria-pressed", "true")
+    try:
+        sent = send_due_reminders(site)  # two hours before: due now, for dv.x1's phone only
+        assert sent["delivered"] >= 1
+        assert send_due_reminders(site)["delivered"] == 0  # the worker again: nothing twice
+    finally:
+        push_service.server.shutdown()
+    [message] = [m for m in push_service.received if m["path"] == "/push/dv.x1"]
+    assert TITLE in message["payload"]["title"] + message["payload"].get("body", "")
+    shown = deliver_to_service_worker(member, site, message["payload"])
+    assert any(TITLE in text for text in shown), shown
     meeting_id = int(card.get_attribute("data-meeting"))
     card.get_by_role("button", name="Xin vắng").click()
     card.get_by_label("Lý do xin vắng").fill("Đi làm ca đêm ở khu công nghiệp")

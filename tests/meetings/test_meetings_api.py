@@ -164,3 +164,20 @@ def test_rating_is_for_held_meetings_by_the_secretary(tree, as_member, schedule)
                           format="json").json()["quality"] == "good"
     assert as_member("cuv.x1").post(f"/api/meetings/{held['id']}/rating", {"quality": "poor"},
                                     format="json").status_code == 403
+
+
+def test_the_schedule_form_offers_materials_everyone_called_may_read(tree, as_member):
+    """The picker lists the cell's and its ancestors' articles of tier "all" (committee ones too for a committee
+    meeting), meeting materials first; another cell's material is never offered, and a member gets no list."""
+    own = publish(tree["x1"], "Tài liệu sinh hoạt chi bộ tháng 12", kind="meeting")
+    province = publish(tree["tn"], "Nghị quyết Đại hội Đảng bộ tỉnh", kind="resolution", document_code="01-NQ/ĐH",
+                       issuing_body="Đại hội Đảng bộ tỉnh", issue_date=timezone.localdate())
+    other = publish(tree["x2"], "Tài liệu của chi bộ bên cạnh", kind="meeting")
+    committee = publish(tree["x1"], "Dự thảo nhận xét đảng viên", kind="meeting", tier="committee")
+    secretary = as_member("bt.x1")
+    offered = secretary.get("/api/meetings/materials").json()
+    ids = [m["id"] for m in offered]
+    assert own.pk in ids and province.pk in ids and other.pk not in ids and committee.pk not in ids
+    assert offered[0]["kind"] == "meeting" and offered[0]["title"] == own.title
+    assert committee.pk in [m["id"] for m in secretary.get("/api/meetings/materials?tier=committee").json()]
+    assert as_member("dv.x1").get("/api/meetings/materials").status_code == 403

@@ -297,10 +297,39 @@
 
   /* --- scheduling ---------------------------------------------------------------------------------------- */
 
+  var KIND_LABELS = { meeting: "Tài liệu sinh hoạt", resolution: "Nghị quyết", study: "Tài liệu học tập", news: "Tin tức" };
+
+  /* "Tài liệu cần đọc trước": articles everyone called may read, one large checkbox each. */
+  function materialPicker(box, tierSelect) {
+    function load() {
+      box.textContent = "Đang tải danh sách tài liệu…";
+      getJSON("/api/meetings/materials?tier=" + encodeURIComponent(tierSelect.value)).then(function (answer) {
+        box.textContent = "";
+        if (answer.status !== 200 || !answer.data.length) {
+          box.textContent = answer.status === 200 ? "Chưa có tài liệu nào đã xuất bản." : (answer.data.detail || "");
+          return;
+        }
+        answer.data.forEach(function (m) {
+          var input = el("input", { type: "checkbox", name: "material", value: String(m.id), "data-title": m.title });
+          box.appendChild(el("label", { class: "material-choice" }, [input,
+            el("span", { text: " " + m.title }), el("small", { text: " — " + (KIND_LABELS[m.kind] || m.kind) })]));
+        });
+      }, function () { box.textContent = "Cần có mạng để chọn tài liệu."; });
+    }
+    tierSelect.addEventListener("change", load);
+    load();
+  }
+
+  function chosenMaterials(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("input[name=material]"), function (i) { return i.checked; })
+      .map(function (i) { return { title: i.getAttribute("data-title"), material: Number(i.value) }; });
+  }
+
   function scheduleForm(form) {
     var status = $("schedule-status");
     var repeat = $("repeat");
     var clientId = window.sotayOutbox.uuid();
+    if ($("material-choices")) materialPicker($("material-choices"), form.elements.tier);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var f = form.elements;
@@ -308,7 +337,7 @@
         place: f.place.value, online_link: f.online_link.value,
         starts_at: f.date.value + "T" + f.time.value + ":00+07:00",
         agenda: f.agenda.value.split("\n").map(function (t) { return t.trim(); }).filter(Boolean)
-          .map(function (t) { return { title: t }; }) };
+          .map(function (t) { return { title: t }; }).concat(chosenMaterials(form)) };
       if (repeat.checked) {
         body.repeat_day = Number(f.date.value.slice(8, 10));
         body.repeat_count = Number(f.repeat_count.value || 3);

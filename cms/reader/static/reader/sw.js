@@ -76,6 +76,7 @@ self.addEventListener("fetch", function (event) {
   } else if (path.indexOf("/static/") === 0 || path.indexOf("/r/") === 0 || path === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0 || path.indexOf("/api/meetings") === 0 ||
+             path.indexOf("/api/tasks") === 0 || path.indexOf("/api/plans") === 0 ||
              keptUrls[path + url.search] || keptUrls[path] ||
              (request.mode === "navigate" && path.indexOf("/sinh-hoat/") === 0)) {
     // Meetings and the attendance page: the last answer is kept, so the secretary can mark offline.

@@ -117,6 +117,14 @@
     });
   }
 
+  /* Giao việc: a progress report on a task (text and percentage; photos need the network and are sent at once). */
+  function taskReport(taskId, percent, text) {
+    return enqueue("task-report", {
+      client_id: uuid(), task: Number(taskId), percent: Number(percent), text: text || "",
+      client_time: new Date().toISOString(),
+    });
+  }
+
   /* --- sending -------------------------------------------------------------------------------------------- */
 
   function csrfToken() {
@@ -220,6 +228,9 @@
     if (item.type === "meeting-answer") {
       call = request("POST", "/api/meetings/" + p.meeting + "/response",
         { client_id: p.client_id, answer: p.answer, reason: p.reason, client_time: p.client_time });
+    } else if (item.type === "task-report") {
+      call = request("POST", "/api/tasks/" + p.task + "/reports",
+        { client_id: p.client_id, percent: p.percent, text: p.text, client_time: p.client_time });
     } else if (item.type === "feedback") {
       var body = { client_id: p.client_id, kind: p.kind, body: p.body };
       if (p.page) body.page = p.page;
@@ -230,6 +241,11 @@
       return removeItems([item.id]);
     }
     return call.then(check).then(function (answer) {
+      if (item.type === "task-report") {
+        var done = answer.status === 201;
+        announce({ state: done ? "sent" : "refused", kind: "task-report", id: item.id, task: p.task,
+          message: done ? "" : answer.data.detail || "Báo cáo không gửi được." });
+      }
       if (item.type === "feedback") {
         var ok = answer.status === 200 || answer.status === 201;
         announce({ state: ok ? "sent" : "refused", kind: "feedback", id: item.id,
@@ -314,7 +330,8 @@
   schedule(1000);
 
   var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid,
-              displayMode: displayMode, meetingAnswer: meetingAnswer, attendanceMark: attendanceMark };
+              displayMode: displayMode, meetingAnswer: meetingAnswer, attendanceMark: attendanceMark,
+              taskReport: taskReport };
   root.sotayOutbox = api;
 
   /* --- article pages ------------------------------------------------------------------------------------- */
