@@ -11,7 +11,8 @@ down and up):
 - `home_ready_s_3g`: from navigation to the merged feed drawn (performance mark `sotay-ready-home`);
 - `article_ready_s_3g`: from tapping the newest article of the member's own cell to the article usable
   (its controls drawn: mark `sotay-ready-article`), once the service worker has kept the layers' theme and
-  search files (it does so in the background after the first home view: `offline_kept_kb`);
+  feeds (in the background after the first home view: `offline_kept_kb`; search indexes, all articles and
+  audio only when the member chooses them in "Tải về máy");
   `article_ready_s_3g_first_visit` is the same tap on a phone without the service worker (nothing cached);
 - `search_query_kb`: what one online search transfers (the API's JSON answer), the largest of a few queries.
 
@@ -289,7 +290,7 @@ def measure_cold(browser, url: str, cookies: list[dict]) -> dict:
 
 def measure_kept(browser, url: str, cookies: list[dict]) -> dict:
     """The normal case after the first minute: the service worker installed while the home was shown and kept
-    the layers' theme and search files; then the member opens the newest cell article."""
+    the layers' theme and feeds; then the member opens the newest cell article."""
     context, page, wire = _throttled_phone(browser, cookies, service_workers="allow")
     worker = None
     try:

@@ -41,6 +41,13 @@ CONTENT_TYPES = {
     ".pf_filter": "application/octet-stream",
     ".gz": "application/gzip",
     ".sig": "text/plain; charset=utf-8",
+    # files attached to articles (a resolution's full text)
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
 }
 
 # Immutable: the name changes when the content does (blobs, versioned manifests, hashed asset names).

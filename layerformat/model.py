@@ -66,6 +66,27 @@ class LayerId:
         return self.prefix
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes with an article (a resolution's PDF/DOCX): copied into the article's directory."""
+
+    key: str  # "document" for the page's own file, or the document id of a link in the body
+    title: str
+    source: str  # absolute path of the uploaded file (the export stage resolves it)
+    filename: str  # name the member sees and saves
+    href: str = ""  # set by the media stage: path relative to the article page (`files/<name>`)
+    length: int = 0  # set by the media stage
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image embedded in an article body: resized to phone widths by the media stage."""
+
+    key: str  # the image id of the `<img data-sotay-image="…">` placeholder in `body_html`
+    source: str  # absolute path of the original
+    alt: str = ""
+
+
 @dataclass
 class Article:
     """A published page as the builder sees it."""
@@ -83,6 +104,10 @@ class Article:
     summary: str = ""
     # document_code, issuing_body, issue_date, study_deadline, meeting_date (ISO dates) where the kind has them
     meta: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    column: str = ""  # chuyên mục name, "" when none
+    column_slug: str = ""
 
     @property
     def path(self) -> str:

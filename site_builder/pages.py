@@ -116,12 +116,41 @@ def article_source(article: Article, audio: str | None = None) -> str:
         f'<p class="sotay-dateline">{dateline}</p>',
         _meta_rows(article.meta),
     ]
+    if article.column:
+        parts.append(f'<p class="sotay-column">Chuyên mục: <a href="../../luu-tru/chuyen-muc/'
+                     f'{escape(article.column_slug)}/">{escape(article.column)}</a></p>')
+    if article.attachments:
+        parts.append(attachments_html(article))
     if audio:
         # Relative to the page (a/<id>/) so the layer works under any URL prefix.
         parts.append(f'<div class="sotay-audio" data-src="../../{escape(audio)}" data-page-id="{article.id}"></div>')
     parts += ['<div class="sotay-body">', article.body_html, "</div>", "</div>"]
     meta = {"title": article.title, "sotay_page_id": article.id, "hide": ["navigation", "toc"]}
     return _source(meta, "\n".join(parts))
+
+
+FILE_KINDS = {".pdf": "PDF", ".docx": "DOCX", ".doc": "DOC", ".odt": "ODT", ".xlsx": "XLSX", ".xls": "XLS"}
+
+
+def file_size(length: int) -> str:
+    """120 kB, 1,4 MB: sizes the way a Vietnamese reader writes them (decimal comma)."""
+    if length < 1000 * 1000:
+        return f"{max(1, round(length / 1000))} kB"
+    return f"{length / 1e6:.1f} MB".replace(".", ",")
+
+
+def attachments_html(article: Article) -> str:
+    """Download links of the article's files (inside the signed layer, so they open offline once kept)."""
+    items = []
+    for item in article.attachments:
+        ext = "." + item.href.rsplit(".", 1)[-1].lower() if "." in item.href else ""
+        kind = FILE_KINDS.get(ext, ext.lstrip(".").upper())
+        items.append(
+            f'<li><a class="sotay-file" href="{escape(item.href)}" download data-length="{item.length}">'
+            f'<span class="sotay-file-title">{escape(item.title)}</span> '
+            f'<span class="sotay-file-size">({kind}, {file_size(item.length)})</span></a></li>'
+        )
+    return f'<div class="sotay-files"><h2>Tệp đính kèm</h2><ul>{"".join(items)}</ul></div>'
 
 
 def home_source(layer: LayerId, unit_name: str, articles: list[Article]) -> str:
@@ -138,6 +167,8 @@ def home_source(layer: LayerId, unit_name: str, articles: list[Article]) -> str:
         f"<h1>{escape(unit_name)}</h1>",
         f'<p class="sotay-tier">{tier}</p>',
         f'<ul class="sotay-list">{"".join(items)}</ul>' if items else '<p class="sotay-empty">Chưa có bài viết.</p>',
+        '<p class="sotay-archive-link"><a href="luu-tru/">Bài cũ hơn: xem theo năm, theo chuyên mục</a></p>'
+        if len(articles) > 0 else "",
         "</div>",
     ]
     return _source({"title": unit_name, "hide": ["toc"]}, "\n".join(body))

@@ -1,4 +1,4 @@
-"""The layer build pipeline: export → speech → render → index → sign → publish → prune (→ upload).
+"""The layer build pipeline: export → speech → media → render → place → index → sign → publish → prune (→ upload).
 
 Export (Wagtail pages → `Article`s) lives in the CMS; everything from here on is plain Python. Each stage is a
 small function that raises `BuildError(stage, message, page)` and touches only the layer's work dir, until
@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from layerformat.fsutil import locked
 from layerformat.model import Article, LayerId
 from layerformat.signing import write_public_key
-from site_builder import layout
+from site_builder import layout, media
 from site_builder.errors import BuildError
 from site_builder.render import RenderStats, render_layer
 from site_builder.search import IndexStats, index_layer
@@ -120,6 +120,18 @@ def speech(
     return audio
 
 
+@_stage("media")
+def prepare_media(articles: list[Article], *, work_dir: Path) -> tuple[list[Article], media.MediaPlan]:
+    """Images resized to phone widths and attachments listed; bodies point at them (see site_builder.media)."""
+    return media.plan_media(articles, work_dir=work_dir)
+
+
+@_stage("place")
+def place_media(articles: list[Article], plan: media.MediaPlan, *, work_dir: Path) -> None:
+    """The media files of every article into its directory of the rendered site."""
+    media.place_media(articles, plan, work_dir=work_dir)
+
+
 @_stage("render")
 def render(
     layer: LayerId,
@@ -196,6 +208,8 @@ class BuildResult:
     search: IndexStats
     audio: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    images: int = 0  # images of article bodies in the layer (each in every width of media.WIDTHS)
+    attachments: int = 0  # attached files in the layer
     audio_pending: int = 0  # articles left without audio by a text-first build (a full build gives them one)
     uploaded: Any = None  # what the upload stage answered (the store's statistics), when there was one
 
@@ -228,6 +242,7 @@ class Build:
     version_floor: int = 0  # the version the store already serves: the new one goes above it
     # filled in by the stages
     audio: dict[int, str] = field(default_factory=dict)
+    media: media.MediaPlan = field(default_factory=media.MediaPlan)
     rendered: RenderStats = field(default_factory=RenderStats)
     searched: IndexStats = field(default_factory=IndexStats)
     staged: layout.StagedLayer | None = None
@@ -250,6 +265,14 @@ class Stage:
 def _run_speech(b: Build) -> None:
     b.audio = speech(b.layer, b.articles, work_dir=b.work_dir, enabled=b.speech, progress=b.progress,
                      cache_dir=b.speech_cache, **({"cached_only": True} if b.text_first else {}))
+
+
+def _run_media(b: Build) -> None:
+    b.articles, b.media = prepare_media(b.articles, work_dir=b.work_dir)
+
+
+def _run_place(b: Build) -> None:
+    place_media(b.articles, b.media, work_dir=b.work_dir)
 
 
 def _run_render(b: Build) -> None:
@@ -301,7 +324,9 @@ def _run_prune(b: Build) -> None:
 
 FULL_BUILD: tuple[Stage, ...] = (
     Stage("speech", _run_speech),
+    Stage("media", _run_media),
     Stage("render", _run_render),
+    Stage("place", _run_place),
     Stage("index", _run_index),
     Stage("sign", _run_sign),
     Stage("publish", _run_publish),
@@ -366,6 +391,8 @@ def run_stages(stages: tuple[Stage, ...] | list[Stage], build: Build) -> BuildRe
         bytes=b.staged.bytes,
         search=b.searched,
         audio=len(b.audio),
+        images=b.media.images,
+        attachments=b.media.attachments,
         seconds=b.seconds,
         audio_pending=len(b.articles) - len(b.audio) if b.speech and b.text_first else 0,
         uploaded=b.uploaded,

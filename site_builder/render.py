@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin
 
 from layerformat.fsutil import write_if_changed
 from layerformat.model import KINDS, Article, LayerId
-from site_builder import pages
+from site_builder import archive, pages
 from site_builder.errors import BuildError
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class RenderStats:
     pages_reused: int = 0
     pages_removed: int = 0
     full: bool = False
+    archive_rendered: int = 0
 
 
 def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Path, theme_dir: Path) -> dict:
@@ -69,7 +70,7 @@ def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Pa
         },
         "plugins": [],  # no lunr search (Pagefind instead); no privacy/social plugins that download
         "nav": [{"Trang chủ": "index.md"}],  # articles stay out of the nav so pages don't grow with the layer
-        "not_in_nav": "/a/\n",
+        "not_in_nav": "/a/\n/luu-tru/\n/luu-tru.md\n",
         "extra": {"generator": False, "sotay_layer": layer.prefix},
         "extra_css": ["assets/sotay/sotay.css"],
         # sotay.js first: it creates the audio element that receipts.js (reading receipts) listens to.
@@ -304,14 +305,20 @@ def render_layer(
         _source_uri(a): (a.fingerprint(audio.get(a.id)), functools.partial(pages.article_source, a, audio.get(a.id)))
         for a in articles
     }
-    removed = set(old) - set(sources) - {"index.md"}
     home = pages.home_source(layer, unit_name, articles)
     sources["index.md"] = (hashlib.sha1(home.encode("utf-8"), usedforsecurity=False).hexdigest(), lambda: home)
+    archive_pages = archive.archive_sources(layer, unit_name, articles)
+    for uri, text in archive_pages.items():
+        sources[uri] = (hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest(),
+                        functools.partial(str, text))
+    removed = set(old) - set(sources) - {"index.md"}
     _remove_pages(removed, docs, site)
     fingerprints, changed = _write_sources(sources, old, site, docs)
-    stats.pages_removed = len(removed)
-    stats.pages_rendered = len(changed)
-    stats.pages_reused = len(sources) - len(changed)
+    # Articles and the home page; the archive's pages are counted apart (a publish changes about three).
+    stats.archive_rendered = len(changed & set(archive_pages))
+    stats.pages_removed = len(removed - {u for u in removed if u.startswith(archive.ROOT)})
+    stats.pages_rendered = len(changed) - stats.archive_rendered
+    stats.pages_reused = len(sources) - len(archive_pages) - stats.pages_rendered
     # The home page is always handed to mkdocs (the nav names it); the other unchanged pages are not.
     _run_mkdocs(settings, len(changed), progress, only=None if stats.full else changed | {"index.md"})
     summaries = _summaries(pages.newest_first(articles)[: pages.FEED_ARTICLES], state["summaries"])

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import account_views, docs, views
+from . import account_views, docs, offline_views, views
 
 app_name = "api"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("feedback/<int:pk>/escalate", views.FeedbackEscalateView.as_view(), name="feedback-escalate"),
     path("feedback/<int:pk>/seen", views.FeedbackSeenView.as_view(), name="feedback-seen"),
     path("reports/pages/<int:page_id>", views.PageReportView.as_view(), name="page-report"),
+    path("offline-items", offline_views.OfflineItemsView.as_view(), name="offline-items"),
     path("schema/", SpectacularAPIView.as_view(urlconf="cms.schema_urls"), name="schema"),
     path("docs/", docs.api_docs, name="docs"),
 ]

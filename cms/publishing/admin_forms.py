@@ -31,3 +31,9 @@ class ArticlePageForm(WagtailAdminPageForm):
             if name in self.fields:
                 self.fields[name].widget = forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                format=LOCAL_MINUTES)
+        if "column" in self.fields:
+            # Columns are the province's: a page chooses among those of the province it belongs to.
+            unit = getattr(self, "parent_page", None)
+            code_path = getattr(getattr(unit, "specific", unit), "code_path", "") or ""
+            queryset = self.fields["column"].queryset
+            self.fields["column"].queryset = queryset.filter(province__code_path=code_path.split("/")[0])

@@ -20,6 +20,7 @@ from wagtail.models import Site
 from cms.org.models import Member, UnitPage
 from cms.org.services import create_member, create_unit
 
+from . import demo_media
 from . import signals as publishing_signals
 from .events import demo_loaded
 from .models import KIND_MODELS, ArticlePage
@@ -113,12 +114,14 @@ def load_members(root: Path, stats: LoadStats) -> None:
 
 def load_articles(root: Path, units: dict[str, UnitPage], stats: LoadStats, progress: Callable | None) -> None:
     files = sorted((root / "articles").glob("*/*.md"))
+    province = next((u for u in units.values() if u.level == "province"), None)
+    columns = demo_media.ensure_columns(province) if province is not None else {}
     for done, path in enumerate(files, start=1):
         unit = units[path.parent.name]
         slug = path.stem
         if not ArticlePage.objects.child_of(unit).filter(slug=slug).exists():
             meta, body = read_front_matter(path)
-            publish_article(unit, slug, meta, body)
+            publish_article(unit, slug, meta, body, columns=columns)
             stats.articles += 1
         if progress:
             progress(done, len(files))
@@ -128,10 +131,24 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def publish_article(unit: UnitPage, slug: str, meta: dict[str, str], body_md: str) -> ArticlePage:
+def publish_article(unit: UnitPage, slug: str, meta: dict[str, str], body_md: str, *,
+                    columns: dict | None = None) -> ArticlePage:
+    """Publish one demo article. With `columns` (slug → Column) it gets a column, a photo when its front matter
+    has `image: <caption>` (drawn at load time), and a resolution its full text as a PDF."""
     model = KIND_MODELS[meta.get("kind", "news")]
+    body = markdown.markdown(body_md, extensions=["extra"])
+    if columns is not None and meta.get("image"):
+        photo = demo_media.make_image(meta["image"])
+        first_end = body.find("</p>") + len("</p>") if "</p>" in body else 0
+        body = body[:first_end] + demo_media.image_embed(photo, meta["image"]) + body[first_end:]
     page = model(title=meta["title"], slug=slug, summary=meta.get("summary", ""), tier=meta.get("tier", "all"),
-                 body=markdown.markdown(body_md, extensions=["extra"]))
+                 body=body)
+    if columns:
+        page.column = columns.get(demo_media.column_slug_for(model.kind, meta["title"], meta.get("column", "")))
+    if columns is not None and model.kind == "resolution":
+        pdf = demo_media.resolution_pdf(meta["title"], meta.get("document_code", ""), meta.get("issuing_body", ""),
+                                        body_md)
+        page.document = demo_media.make_document(f"Toàn văn {meta['title']}", f"{slug}.pdf", pdf)
     for field in ("document_code", "issuing_body"):
         if field in meta and hasattr(page, field):
             setattr(page, field, meta[field])

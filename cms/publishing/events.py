@@ -21,3 +21,10 @@ demo_loaded = Signal()
 # Sent by `sotay worker` once a minute, beside publish_scheduled: apps above publishing queue their periodic jobs
 # (meeting reminders, ...) on it.
 worker_tick = Signal()
+
+# Asked by the reader's "Tải về máy" (`GET /api/offline-items`) with `member`: each receiver answers a list of
+# things the member may keep for reading without a network beyond their layers' text, audio and search index
+# (this week's digest, ...), as dicts {"key", "label", "urls": [same-origin paths], "bytes"}. The page shows
+# each with its size; the member chooses; the service worker keeps the URLs' answers. Receivers must list only
+# what the member may read (the layers' access rule).
+offline_items = Signal()

@@ -32,6 +32,29 @@ class Tier(models.TextChoices):
     COMMITTEE = tiers.COMMITTEE, _("Chỉ cấp ủy viên")
 
 
+class Column(models.Model):
+    """Chuyên mục: a column of articles, defined per province by its board. Members browse a layer's older
+    articles by column in the layer's archive ("Lưu trữ")."""
+
+    province = models.ForeignKey(UnitPage, on_delete=models.CASCADE, related_name="columns",
+                                 limit_choices_to={"level": "province"}, verbose_name=_("đảng bộ tỉnh"))
+    name = models.CharField(_("tên chuyên mục"), max_length=80)
+    slug = models.SlugField(_("đường dẫn"), max_length=80, allow_unicode=False,
+                            help_text=_("Chữ thường không dấu, nối bằng gạch ngang. Ví dụ: xay-dung-dang"))
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    panels = [FieldPanel("province"), FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["province", "slug"], name="column_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ArticlePage(HeadlessPreviewMixin, Page):
     """Common fields of everything a board publishes. Not created directly: use one of the kinds below."""
 
@@ -40,6 +63,8 @@ class ArticlePage(HeadlessPreviewMixin, Page):
     tier = models.CharField(_("đối tượng đọc"), max_length=16, choices=Tier.choices, default=Tier.ALL)
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = RichTextField(_("nội dung"), features=RICH_FEATURES, blank=True)
+    column = models.ForeignKey(Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("chuyên mục"))
 
     parent_page_types = ["org.UnitPage"]
     subpage_types: list[str] = []
@@ -51,6 +76,7 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("tier"),
+        FieldPanel("column"),
     ]
     promote_panels = [FieldPanel("slug")]
     base_form_class = ArticlePageForm

@@ -12,6 +12,39 @@ from cms.publishing.export import article_from_page
 logger = logging.getLogger("sotay.publishing")
 
 
+def with_media_urls(article):
+    """A draft's images and files straight from the CMS's media (a build resizes and signs them; a preview
+    needs only to show them to its editors)."""
+    import dataclasses
+    import re
+    from html import escape
+
+    root = Path(settings.MEDIA_ROOT).resolve()
+
+    def url(source: str) -> str:
+        try:
+            return settings.MEDIA_URL + Path(source).resolve().relative_to(root).as_posix()
+        except ValueError:
+            return ""
+
+    sources = {ref.key: ref for ref in article.images}
+
+    def image(match: re.Match) -> str:
+        ref = sources.get(match.group(1))
+        if ref is None:
+            return ""
+        return f'<img src="{escape(url(ref.source))}" alt="{escape(ref.alt)}" style="max-width:100%;height:auto">'
+
+    body = re.sub(r'<img\b[^>]*\bdata-sotay-image="([^"]+)"[^>]*>', image, article.body_html)
+    files = {a.key: url(a.source) for a in article.attachments}
+    body = re.sub(r'\bdata-sotay-file="([^"]+)"', lambda m: f'href="{escape(files.get(m.group(1), ""))}"', body)
+    def size(source: str) -> int:
+        return Path(source).stat().st_size if Path(source).exists() else 0
+
+    attachments = tuple(dataclasses.replace(a, href=url(a.source), length=size(a.source)) for a in article.attachments)
+    return dataclasses.replace(article, body_html=body, attachments=attachments)
+
+
 def preview_audio_dir() -> Path:
     return Path(settings.SOTAY_VAR_DIR) / "preview-audio"
 
@@ -36,7 +69,7 @@ def render_preview(page) -> str:
     from site_builder.render import render_article_html
 
     unit = page.get_parent().specific
-    article = article_from_page(page, unit)
+    article = with_media_urls(article_from_page(page, unit))
     audio = draft_audio(article)
     html = render_article_html(article, audio=f"audio/{audio}" if audio else None)
     if audio:

@@ -91,3 +91,10 @@ def board_ready_review(sender, unit, group, **kwargs) -> None:
     from .review import ensure_board_review
 
     ensure_board_review(unit, group)
+    if unit.level == "province":
+        # The province's board defines the columns (chuyên mục) every page of the province chooses from.
+        from django.contrib.auth.models import Permission
+
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="publishing", codename__in=["add_column", "change_column", "delete_column"]
+        ))

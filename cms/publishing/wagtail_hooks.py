@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.org.models import UnitPage
 
-from .models import UnitReviewSetting
+from .models import Column, UnitReviewSetting
 from .review import may_publish_directly, review_outcomes
 
 PUBLISH_ACTION = "action-publish"
@@ -104,6 +104,18 @@ class UnitReviewSettingViewSet(SnippetViewSet):
 
 
 register_snippet(UnitReviewSettingViewSet)
+
+
+class ColumnViewSet(SnippetViewSet):
+    """Chuyên mục of the province, edited by its board; pages choose one, the archive lists by them."""
+
+    model = Column
+    icon = "folder-open-inverse"
+    menu_label = gettext_lazy("Chuyên mục")
+    list_display = ["name", "slug", "province", "sort_order"]
+
+
+register_snippet(ColumnViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -23,6 +23,7 @@ STATIC = {
     "shell": "reader/shell.js",
     "verify": "reader/verify.js",
     "meetings": "reader/meetings.js",
+    "offline": "reader/offline.js",
     "meetings_css": "reader/meetings.css",
     "tasks": "reader/tasks.js",
     "commitments": "reader/commitments.js",
@@ -35,7 +36,7 @@ STATIC = {
     "icon512": "reader/icons/icon-512.png",
 }
 SW_SOURCE = "reader/sw.js"
-SHELL_ROUTES = ("/", "/tim-kiem/", "/chua-doc/", "/xem-sau/", "/gop-y/")
+SHELL_ROUTES = ("/", "/tim-kiem/", "/chua-doc/", "/xem-sau/", "/gop-y/", "/luu-tru/", "/tai-ve/")
 
 
 def _digest(data: bytes) -> str:
@@ -82,7 +83,7 @@ def service_worker_source() -> bytes:
     """sw.js with its precache list and a version that changes whenever any shell file does."""
     urls = shell_urls()
     precache = [*SHELL_ROUTES[:1], *(urls[k] for k in ("css", "shell", "verify", "fold", "search", "receipts",
-                                                       "meetings", "meetings_css", "tasks")),
+                                                       "meetings", "meetings_css", "tasks", "offline")),
                 urls["icon192"], urls["manifest"]]
     body = _static_bytes(SW_SOURCE)
     version = _digest(json.dumps(precache).encode() + body)

@@ -27,7 +27,8 @@ from . import assets
 # session expired, so the login page can say so instead of greeting a stranger.
 MEMBER_HINT = "sotay_member"
 # Shell routes and the view shell.js draws for each (the service worker answers all of them offline).
-SHELL_VIEWS = {"": "home", "tim-kiem/": "search", "chua-doc/": "unread", "xem-sau/": "saved", "gop-y/": "feedback"}
+SHELL_VIEWS = {"": "home", "tim-kiem/": "search", "chua-doc/": "unread", "xem-sau/": "saved", "gop-y/": "feedback",
+               "luu-tru/": "archive", "tai-ve/": "offline"}
 
 
 class MemberLoginForm(AuthenticationForm):

@@ -18,6 +18,7 @@ import pytest
 from cms.api import search_index
 from cms.api.models import Feedback
 from cms.org.models import ResetCode
+from cms.publishing.events import offline_items
 from cms.publishing.export import export_layer
 from layerformat.model import TIERS
 from tests.factories import MEMBERS, PASSWORD, UNITS, publish
@@ -77,7 +78,9 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
 
     for (code, tier), page in pages.items():
         allowed = (code, tier) in readable
-        for rest in ("index.html", f"a/{page.pk}/", "search/pagefind-entry.json", "audio/x.opus", "manifest.json"):
+        # Pages, search index, audio, manifest; an article's resized images and attached files; the archive.
+        for rest in ("index.html", f"a/{page.pk}/", "search/pagefind-entry.json", "audio/x.opus", "manifest.json",
+                     f"a/{page.pk}/img/0a1b2c-360.jpg", f"a/{page.pk}/files/nghi-quyet.pdf", "luu-tru/2026/"):
             status = client.get("/api/access", {"path": layer_path(tree, code, tier, rest)}).status_code
             assert status == (200 if allowed else 403), (username, code, tier, rest)
         receipt = {"client_id": str(uuid.uuid4()), "page": page.pk, "event": "opened", "client_time": NOW}
@@ -96,6 +99,19 @@ def test_no_leak_for_any_role_at_any_level(tree, world, as_member, username):
             covered = {c for c, *_r in UNITS if top in chain(c)}
             assert {row["code"] for row in report.json()["units"]} == covered
             assert {m["username"] for m in report.json()["unread"]} <= {m[0] for m in EVERYONE if m[1] in covered}
+
+    # "Tải về máy" offers what other apps provide (a digest, ...) only where the member may read it.
+    def offer_every_layer(sender, member, **kwargs):
+        return [{"key": f"{code}-{tier}", "label": f"Bản tin {code}", "bytes": 1000,
+                 "urls": [layer_path(tree, code, tier, "feed.json")]} for code, tier in pages]
+
+    offline_items.connect(offer_every_layer)
+    try:
+        offered = client.get("/api/offline-items")
+    finally:
+        offline_items.disconnect(offer_every_layer)
+    assert offered.status_code == 200
+    assert {item["key"] for item in offered.json()["items"]} == {f"{code}-{tier}" for code, tier in readable}
 
     found = client.get("/api/search", {"q": "bimat", "limit": 50}).json()["results"]
     assert {tuple(r["title"].split()[1:]) for r in found} == readable
@@ -293,6 +309,9 @@ def test_every_role_on_the_record_password_reports_feedback_members_and_codes(tr
     other_page = publish(tree["y1"], "Tài liệu của chi bộ khác", kind="meeting")
     own_feedback = Feedback.objects.create(kind="report", member=tree[plain], unit=tree[cell], body="Kiến nghị")
     other_feedback = Feedback.objects.create(kind="report", member=tree["dv.y1"], unit=tree["y1"], body="Khác")
+
+    # What "Tải về máy" may offer besides the layers: members only, like the layers themselves.
+    assert client.get("/api/offline-items").status_code == (200 if is_member else 403)
 
     # The member's own record and password: members only (the administrator has no party record).
     record = client.get("/api/me/profile")

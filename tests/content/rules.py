@@ -33,7 +33,7 @@ KIND_KEYS = {
     "meeting": {"meeting_date"},
 }
 BASE_KEYS = {"kind", "title", "tier", "published"}
-OPTIONAL_KEYS = {"summary"}
+OPTIONAL_KEYS = {"summary", "image", "column"}
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,}$")

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 640}
 ARTICLE_LAYERS = {
-    "province_news": "u/tn/all", "resolution": "u/tn/all", "district_study": "u/tn/dt/all",
+    "province_news": "u/tn/all", "resolution": "u/tn/all", "old_news": "u/tn/all", "district_study": "u/tn/dt/all",
     "commune_news": "u/tn/dt/hs/all", "cell_meeting": "u/tn/dt/hs/x1/all", "cell_news": "u/tn/dt/hs/x1/all",
     "other_district": "u/tn/pl/all", "other_cell": "u/tn/pl/dn/y1/all",
 }

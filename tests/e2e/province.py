@@ -36,16 +36,29 @@ def _when(days_ago: int) -> datetime:
     return datetime(2026, 11, 20, 8, 0, tzinfo=TZ) - timedelta(days=days_ago)
 
 
+RESOLUTION_FILE = "Toàn văn Nghị quyết 09-NQ/TU"
+RESOLUTION_PHOTO = "Hội nghị Ban Chấp hành Đảng bộ tỉnh"
+
+
 def _articles(tree) -> dict[str, int]:
+    from cms.publishing import demo_media
     from tests.factories import publish
 
     soon = date.today() + timedelta(days=5)
+    columns = demo_media.ensure_columns(tree.units["tn"])
+    photo = demo_media.make_image(RESOLUTION_PHOTO)
+    pdf = demo_media.resolution_pdf("Nghị quyết về phát triển kinh tế đồi rừng", "09-NQ/TU", "Tỉnh ủy Thái Nguyên",
+                                    "Phát triển kinh tế đồi rừng gắn với bảo vệ rừng đầu nguồn.")
+    document = demo_media.make_document(RESOLUTION_FILE, "nghi-quyet-09-nq-tu.pdf", pdf)
     pages = {
+        "old_news": publish(tree.units["tn"], "Tỉnh ủy tổng kết công tác dân vận năm 2024", when=_when(700),
+                            body=BODY, column=columns["kinh-te-xa-hoi"]),
         "province_news": publish(tree.units["tn"], "Tỉnh ủy sơ kết công tác xây dựng Đảng năm 2026",
                                  when=_when(9), body=BODY),
         "resolution": publish(tree.units["tn"], "Nghị quyết về phát triển kinh tế đồi rừng", kind="resolution",
-                              when=_when(30), body=BODY, document_code="09-NQ/TU", issuing_body="Tỉnh ủy Thái Nguyên",
-                              issue_date=date(2026, 10, 1)),
+                              when=_when(30), body=BODY + demo_media.image_embed(photo, RESOLUTION_PHOTO),
+                              document_code="09-NQ/TU", issuing_body="Tỉnh ủy Thái Nguyên",
+                              issue_date=date(2026, 10, 1), document=document, column=columns["xay-dung-dang"]),
         "district_study": publish(tree.units["dt"], "Tài liệu học tập chuyên đề năm 2026 cho đảng viên",
                                   kind="study", when=_when(6), body=BODY, study_deadline=soon),
         "commune_news": publish(tree.units["hs"], "Xã Hùng Sơn ra mắt mô hình dân vận khéo", when=_when(3),

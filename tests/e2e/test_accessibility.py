@@ -74,6 +74,21 @@ def test_article_page_is_accessible_in_large_text_too(site, phone, axe_source):
     assert serious_violations(page, axe_source) == []
 
 
+def test_archive_and_offline_choices_are_accessible(site, phone, axe_source):
+    page = phone().new_page()
+    log_in(page, site, "dv.hs")
+    page.goto(site.url + "/tai-ve/")
+    page.wait_for_selector("html[data-sotay-ready=offline]")
+    assert serious_violations(page, axe_source) == []
+    assert small_targets(page, "label.check, #offline-start") == []
+    page.goto(site.url + "/u/tn/all/luu-tru/")
+    page.wait_for_selector(".sotay-archive")
+    # The archive's own content (the theme's header is the layer pages' own, checked with the article page).
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate("axe.run('.sotay-archive', {resultTypes: ['violations']})")["violations"]
+    assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+
+
 def test_every_control_is_reached_by_keyboard_with_a_vietnamese_name(site, phone):
     page = phone().new_page()
     log_in(page, site, "dv.hs")

@@ -42,10 +42,11 @@ def test_home_merges_the_chain_newest_first_marked_by_level(site, phone):
         "Tài liệu học tập chuyên đề năm 2026 cho đảng viên",
         "Tỉnh ủy sơ kết công tác xây dựng Đảng năm 2026",
         "Nghị quyết về phát triển kinh tế đồi rừng",
+        "Tỉnh ủy tổng kết công tác dân vận năm 2024",
     ]
     levels = page.locator("#feed .badge[class*='level-']").all_inner_texts()
-    assert levels == ["Chi bộ", "Chi bộ", "Cơ sở", "Huyện", "Tỉnh", "Tỉnh"]
-    expect(page.locator("#feed .unread-mark")).to_have_count(6)
+    assert levels == ["Chi bộ", "Chi bộ", "Cơ sở", "Huyện", "Tỉnh", "Tỉnh", "Tỉnh"]
+    expect(page.locator("#feed .unread-mark")).to_have_count(7)
     reminder = page.locator("#reminders")
     expect(reminder).to_contain_text("Nhắc hạn học tập")
     expect(reminder).to_contain_text("Tài liệu học tập chuyên đề năm 2026 cho đảng viên")
@@ -104,7 +105,12 @@ def test_read_listen_and_work_offline_then_everything_arrives_once(site, phone):
     wait_until_sent(page)
     page.goto(site.url + "/")
     page.wait_for_selector("html[data-sotay-ready=home]")
-    page.wait_for_selector("html[data-sotay-held]", state="attached")  # feeds, search indexes, theme kept
+    page.wait_for_selector("html[data-sotay-held]", state="attached")  # feeds and theme kept
+    page.goto(site.url + "/tai-ve/")  # search indexes only when the member asks for them
+    page.wait_for_selector("html[data-sotay-ready=offline]")
+    page.get_by_label("Chỉ mục tìm kiếm khi không có mạng").check()
+    page.get_by_role("button", name="Tải về máy").click()
+    page.wait_for_selector("html[data-sotay-kept]:not([data-sotay-kept=failed])", state="attached")
 
     context.set_offline(True)
     page.goto(site.article("cell_news"))
@@ -121,7 +127,7 @@ def test_read_listen_and_work_offline_then_everything_arrives_once(site, phone):
     page.goto(site.url + "/")  # the shell and the home feed, offline
     page.wait_for_selector("html[data-sotay-ready=home]")
     expect(page.locator("#offline")).to_be_visible()
-    expect(page.locator("#feed .item")).to_have_count(6)
+    expect(page.locator("#feed .item")).to_have_count(7)
     page.goto(site.url + "/tim-kiem/?q=dang%20vien")  # Pagefind indexes of the layers kept on the phone
     page.wait_for_selector("html[data-sotay-ready=search]")
     expect(page.locator("#search-status")).to_contain_text("Tìm trên các bài đã lưu trên máy")
@@ -176,7 +182,7 @@ def test_webview_without_webcrypto_ed25519_checks_manifests_with_the_fallback(si
     nacl = []
     page.on("request", lambda r: nacl.append(r.url) if "nacl.min.js" in r.url else None)
     log_in(page, site, "dv.x1")
-    expect(page.locator("#feed .item")).to_have_count(6)
+    expect(page.locator("#feed .item")).to_have_count(7)
     assert page.locator("#alerts").inner_text() == ""
     assert len(nacl) == 1
 
@@ -285,7 +291,8 @@ def test_tampered_layer_files_are_refused_in_the_browser(site, phone):
         expect(alerts).to_contain_text("đã bị thay đổi so với bản đã ký")
         titles = page.locator("#feed .title").all_inner_texts()
         assert "TIN GIẢ MẠO" not in " ".join(titles)
-        assert titles == ["Tỉnh ủy sơ kết công tác xây dựng Đảng năm 2026", "Nghị quyết về phát triển kinh tế đồi rừng"]
+        assert titles == ["Tỉnh ủy sơ kết công tác xây dựng Đảng năm 2026", "Nghị quyết về phát triển kinh tế đồi rừng",
+                          "Tỉnh ủy tổng kết công tác dân vận năm 2024"]
     finally:
         for path, data in originals.items():
             path.write_bytes(data)

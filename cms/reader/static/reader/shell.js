@@ -21,7 +21,8 @@
   var VIETNAM_MS = 7 * 3600000;
 
   // From the address, not the page: offline, the service worker answers every shell route with one kept page.
-  var ROUTES = { "/": "home", "/tim-kiem/": "search", "/chua-doc/": "unread", "/xem-sau/": "saved", "/gop-y/": "feedback" };
+  var ROUTES = { "/": "home", "/tim-kiem/": "search", "/chua-doc/": "unread", "/xem-sau/": "saved", "/gop-y/": "feedback",
+    "/luu-tru/": "archive", "/tai-ve/": "offline" };
   var view = ROUTES[location.pathname] || "home";
   var me = JSON.parse(document.getElementById("sotay-me").textContent);
   var verify = window.sotayVerify;
@@ -384,6 +385,31 @@
     return runSearch(q);
   }
 
+  /* --- archive and "Tải về máy" ------------------------------------------------------------------------ */
+
+  /* The unit (and tier) of a layer prefix, in the member's words: "Chi bộ xóm Đồng Tâm (cấp ủy)". */
+  function layerName(layer) {
+    var parts = layer.split("/");
+    var code = parts[parts.length - 2];
+    var unit = me.units.filter(function (u) { return u.code === code; })[0];
+    return (unit ? unit.name : code) + (parts[parts.length - 1] === "committee" ? " (dành cho cấp ủy)" : "");
+  }
+
+  /* Each layer has its own archive pages (luu-tru/ in the layer, by year and by column): link to them. */
+  function showArchive() {
+    var list = $("archive-layers");
+    me.layers.slice().reverse().forEach(function (layer) {
+      list.appendChild(el("li", { class: "item" }, [el("a", { href: "/" + layer + "/luu-tru/", text: layerName(layer) })]));
+    });
+    ready("archive");
+  }
+
+  function showOffline() {
+    return loadScript(window.SOTAY_ASSETS.offline).then(function () {
+      return window.sotayOfflinePage({ me: me, el: el, layerName: layerName, ready: ready, refused: refused });
+    });
+  }
+
   /* --- feedback ----------------------------------------------------------------------------------------- */
 
   var FEEDBACK_STATUS = { open: "Đang xử lý", closed: "Đã đóng" };
@@ -520,8 +546,8 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      // Keep each layer's feed, search index and theme for offline use; the first view is already drawn. The
-      // worker carries on if the member opens an article meanwhile.
+      // Keep each layer's feed and theme for offline use (and what the member chose in "Tải về máy"); the
+      // first view is already drawn. The worker carries on if the member opens an article meanwhile.
       if (registration.active && navigator.onLine !== false) {
         registration.active.postMessage({ type: "hold", layers: me.layers });
       }
@@ -529,7 +555,8 @@
   }
 
   setupChrome();
-  var views = { home: showHome, search: showSearch, unread: showUnread, saved: showSaved, feedback: showFeedback };
+  var views = { home: showHome, search: showSearch, unread: showUnread, saved: showSaved, feedback: showFeedback,
+    archive: showArchive, offline: showOffline };
   Promise.resolve(views[view]()).then(function () {
     if (document.readyState === "complete") startServiceWorker();
     else window.addEventListener("load", startServiceWorker);

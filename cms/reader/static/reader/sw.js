@@ -23,7 +23,6 @@ var DATA = "sotay-data";
 var SHELL_KEY = "/__sotay/shell";
 var MANIFEST_FRESH_MS = 5 * 60 * 1000;
 var NETWORK_TIMEOUT_MS = 10000;
-var HOLD_BUDGET_BYTES = 3 * 1024 * 1024;
 var HOLD_PARALLEL = 4;
 var API_KEPT = ["/api/me", "/api/unread", "/api/saved", "/api/feedback"];
 var verify = self.sotayVerify;
@@ -51,9 +50,12 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "logout") {
     layers = {};
+    keptUrls = {};
     event.waitUntil(Promise.all([caches.delete(DATA), caches.delete(BLOBS)]).then(function () {
       if (event.source) event.source.postMessage({ type: "sotay-cleared" });
     }));
+  } else if (data.type === "keep" && Array.isArray(data.layers)) {
+    keepMessage(event, data);
   } else if (data.type === "hold" && Array.isArray(data.layers)) {
     event.waitUntil(hold(data.layers).then(function () {
       tell({ type: "sotay-held", layers: data.layers });
@@ -75,6 +77,7 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(cacheFirst(request));
   } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0 || path.indexOf("/api/meetings") === 0 ||
              path.indexOf("/api/tasks") === 0 || path.indexOf("/api/plans") === 0 ||
+             keptUrls[path + url.search] || keptUrls[path] ||
              (request.mode === "navigate" && path.indexOf("/sinh-hoat/") === 0)) {
     // Meetings and the attendance page: the last answer is kept, so the secretary can mark offline.
     event.respondWith(networkFirst(request));
@@ -438,40 +441,115 @@ function answerFromBlob(hit, request) {
   });
 }
 
-/* Keep what a member needs to search and read a layer offline: its feed, search index and theme files,
-   within a budget per layer so a huge layer does not eat a cheap phone's data plan. */
+/* Kept without asking, on every visit: each layer's feed, search listing and theme files (the newest
+   articles and what pages need to show). Everything larger — all articles with their images and files, audio,
+   search indexes, extras such as a digest — only when the member chose it in "Tải về máy" (choice kept in
+   DATA under KEEP_KEY, re-applied here so updates of the chosen things arrive; with "chỉ qua Wi-Fi" only on
+   Wi-Fi). */
+var KEEP_KEY = "/__sotay/keep";
+var KINDS_TOPS = { text: ["a", "luu-tru"], audio: ["audio"], search: ["pagefind-recent", "pagefind-archive"] };
+var keptUrls = {};  // extras chosen for offline reading: answered network first, kept answer offline
+
+function readChoice() {
+  return caches.open(DATA).then(function (cache) { return cache.match(KEEP_KEY); }).then(function (hit) {
+    return hit ? hit.json() : null;
+  }).catch(function () { return null; });
+}
+readChoice().then(function (choice) { rememberExtras(choice); });
+
+function rememberExtras(choice) {
+  keptUrls = {};
+  ((choice && choice.extras) || []).forEach(function (url) { keptUrls[url] = true; });
+}
+
+function onWifi() {
+  var connection = self.navigator && self.navigator.connection;
+  if (!connection || !connection.type) return true;  // not known here: the page said so when choosing
+  return connection.type === "wifi" || connection.type === "ethernet";
+}
+
 function hold(prefixes) {
   return prefixes.reduce(function (previous, layer) {
     return previous.then(function () {
       return refreshManifest(layer).then(function (state) { return holdLayer(layer, state); }, function () {});
     });
-  }, Promise.resolve());
+  }, Promise.resolve()).then(readChoice).then(function (choice) {
+    if (choice && (!choice.wifiOnly || onWifi())) return keepChosen(choice, prefixes);
+    return undefined;
+  });
 }
 
 function holdLayer(layer, state) {
   var manifest = state.manifest;
-  var sizes = manifest.sizes || {};
-  function isSearch(rel) { return rel.indexOf("pagefind-") === 0; }
   var wanted = Object.keys(manifest.files).filter(function (rel) {
-    return rel === "feed.json" || rel === "search.json" || isSearch(rel) || rel.indexOf("assets/") === 0;
+    return rel === "feed.json" || rel === "search.json" || rel.indexOf("assets/") === 0;
   });
-  var total = wanted.reduce(function (sum, rel) { return sum + manifest.files[rel].length; }, 0);
-  Object.keys(sizes).forEach(function (top) { if (isSearch(top)) total += sizes[top]; });
-  var withSearch = total <= HOLD_BUDGET_BYTES;
-  if (!withSearch) wanted = wanted.filter(function (rel) { return !isSearch(rel); });
-  // Search files listed by parts: the parts first (small), then the files they list.
-  var searchParts = withSearch ? Object.keys(manifest.files).filter(function (rel) {
-    return rel.indexOf("manifest/pagefind-") === 0;
-  }) : [];
+  return keepFiles(layer, state, wanted, manifest.files);
+}
+
+/* The chosen kinds (text, audio, search) of each layer, and the chosen extras. Resolves with bytes kept. */
+function keepChosen(choice, prefixes) {
+  var tops = [];
+  (choice.kinds || []).forEach(function (kind) { tops = tops.concat(KINDS_TOPS[kind] || []); });
+  var counted = { bytes: 0 };
+  return prefixes.reduce(function (previous, layer) {
+    return previous.then(function () {
+      return refreshManifest(layer).then(function (state) {
+        return keepTops(layer, state, tops, counted);
+      }, function () {});
+    });
+  }, Promise.resolve()).then(function () {
+    return keepExtras(choice.extras || [], counted);
+  }).then(function () { return counted.bytes; });
+}
+
+function keepTops(layer, state, tops, counted) {
+  if (!tops.length) return Promise.resolve();
+  var manifest = state.manifest;
+  function chosen(rel) { return tops.indexOf(rel.split("/")[0]) >= 0; }
+  var wanted = Object.keys(manifest.files).filter(chosen);
+  var parts = Object.keys(manifest.files).filter(function (rel) {
+    return rel.indexOf("manifest/") === 0 && tops.some(function (top) { return rel.indexOf("manifest/" + top + "-") === 0; });
+  });
   var files = {};
   wanted.forEach(function (rel) { files[rel] = manifest.files[rel]; });
-  return searchParts.reduce(function (previous, part) {
+  // Files listed by parts: the parts first (small), then the files they list.
+  return parts.reduce(function (previous, part) {
     return previous.then(function () {
       return verify.partFiles(manifest, part, loadPart).then(function (listed) {
         Object.keys(listed).forEach(function (rel) { files[rel] = listed[rel]; wanted.push(rel); });
       });
     });
-  }, Promise.resolve()).then(function () { return keepFiles(layer, state, wanted, files); });
+  }, Promise.resolve()).then(function () {
+    wanted.forEach(function (rel) { counted.bytes += files[rel].length; });
+    return keepFiles(layer, state, wanted, files);
+  });
+}
+
+function keepExtras(urls, counted) {
+  return caches.open(DATA).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return timedFetch(url).then(function (response) {
+        if (!response.ok) return undefined;
+        var size = Number(response.headers.get("Content-Length") || 0);
+        counted.bytes += size;
+        return cache.put(url, response);
+      }).catch(function () { /* kept at the next visit */ });
+    }));
+  });
+}
+
+function keepMessage(event, data) {
+  var choice = { kinds: data.kinds || [], extras: data.extras || [], wifiOnly: Boolean(data.wifiOnly) };
+  rememberExtras(choice);
+  event.waitUntil(caches.open(DATA).then(function (cache) {
+    return cache.put(KEEP_KEY, new Response(JSON.stringify(choice), { headers: { "Content-Type": "application/json" } }));
+  }).then(function () {
+    if (data.start === false) return undefined;
+    return keepChosen(choice, data.layers || []).then(function (bytes) {
+      tell({ type: "sotay-kept", bytes: bytes });
+    });
+  }).then(undefined, function () { tell({ type: "sotay-kept", failed: true }); }));
 }
 
 function keepFiles(layer, state, wanted, files) {
