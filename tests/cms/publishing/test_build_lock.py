@@ -83,3 +83,30 @@ def test_a_publish_during_a_build_is_built_afterwards_with_the_next_version(tree
     assert row.live_version == version + 2
     feed = (settings.SOTAY_SITE_DIR / LAYER.prefix / "feed.json").read_text("utf-8")
     assert "Bài đăng trong lúc dựng" in feed and page.live
+
+
+def test_a_task_left_running_by_a_dead_worker_goes_back_to_the_queue(db):
+    from django.utils import timezone
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.publishing.cluster import announce_alive, requeue_orphans
+
+    def running(worker_id: str) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING, worker_ids=[worker_id], started_at=timezone.now(),
+            args_kwargs={"args": [LAYER.prefix], "kwargs": {}}, backend_name="default", run_after=timezone.now(),
+            task_path="cms.publishing.tasks.build_layer_task")
+
+    alive = announce_alive("worker-on-machine-a")
+    try:
+        kept, orphan = running("worker-on-machine-a"), running("worker-killed-on-machine-b")
+        assert requeue_orphans() == 1
+        orphan.refresh_from_db()
+        kept.refresh_from_db()
+        assert orphan.status == TaskResultStatus.READY and orphan.started_at is None
+        assert kept.status == TaskResultStatus.RUNNING
+    finally:
+        alive.release()
+    # Once machine a's worker is gone too, its task is queued again as well.
+    assert requeue_orphans() == 1
