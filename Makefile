@@ -32,6 +32,7 @@ messages: venv
 
 migrate: venv
 	@$(SOTAY) manage migrate --no-input -v0
+	@$(SOTAY) manage createcachetable -v0
 
 test: setup
 	$(VENV)/bin/lint-imports
