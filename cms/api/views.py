@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
@@ -227,6 +228,10 @@ class SearchView(ApiView):
     def get(self, request):
         from .search_index import search
 
+        if settings.SOTAY_SEARCH_FOLLOW:
+            from .search_follow import start_follower
+
+            start_follower()  # this node's index follows what the store publishes (search_follow.py)
         q = request.query_params.get("q", "")[:200]
         limit = _int_param(request, "limit", 20, 1, 50)
         return Response({"results": search(self.member, q, limit=limit)})

@@ -223,6 +223,8 @@ if os.environ.get("SOTAY_STORE_BUCKET"):
         },
     }
 # Days of use and installations of the reader (cms/adoption); "0" turns recording off.
+# Each web node's search index follows the versions the store publishes (cms/api/search_follow.py).
+SOTAY_SEARCH_FOLLOW = os.environ.get("SOTAY_SEARCH_FOLLOW", "1") == "1"
 SOTAY_RECORD_ACTIVITY = os.environ.get("SOTAY_RECORD_ACTIVITY", "1") == "1"
 SOTAY_SPEECH = os.environ.get("SOTAY_SPEECH", "1") == "1"
 SOTAY_MANIFEST_EXPIRES_DAYS = 30
