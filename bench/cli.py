@@ -13,6 +13,7 @@ BENCHES = {
     "publish-s3": "bench.publish_s3",
     "reader": "bench.reader",
     "meetings": "bench.meetings",
+    "scale": "bench.scale",
 }
 
 

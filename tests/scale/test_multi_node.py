@@ -21,8 +21,8 @@ import psycopg
 import pytest
 import requests
 
-from tests.scale.cluster import NGINX, REPO, Cluster
-from tests.scale.load import run_load
+from bench.cluster import NGINX, REPO, Cluster
+from bench.load import run_load
 
 pytestmark = [pytest.mark.slow, pytest.mark.scale,
               pytest.mark.skipif(not Path(NGINX).exists(), reason="Debian's nginx is not installed")]
@@ -126,7 +126,7 @@ def test_members_read_search_and_send_receipts_while_nodes_die(cluster):
 
     shutil.rmtree(web1.directory / "var", ignore_errors=True)
     cluster._spawn(web1, web1.proc.args)
-    from tests.scale.cluster import wait_http
+    from bench.cluster import wait_http
 
     wait_http(f"{web1.url}/api/me")
     session = requests.Session()

@@ -7,7 +7,6 @@ Used by the multi-node test (`tests/scale/test_multi_node.py`, `make scale-test`
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 NGINX = "/usr/sbin/nginx"
 
@@ -209,45 +208,8 @@ class Cluster:
 
     def _start_nginx(self, nodes: list[Node] | None = None) -> None:
         self.nginx_port = self.nginx_port or free_port()
-        conf_dir = self.root / "nginx"
-        (conf_dir / "logs").mkdir(parents=True, exist_ok=True)
-        servers = "\n".join(f"        server {n.url[len('http://'):]} max_fails=1 fail_timeout=5s;"
-                            for n in (nodes or self.web))
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        (conf_dir / "nginx.conf").write_text(f"""{user}worker_processes 1;
-pid {conf_dir}/nginx.pid;
-error_log {conf_dir}/logs/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {conf_dir}/body;
-    proxy_temp_path {conf_dir}/proxy;
-    fastcgi_temp_path {conf_dir}/fastcgi;
-    uwsgi_temp_path {conf_dir}/uwsgi;
-    scgi_temp_path {conf_dir}/scgi;
-    upstream sotay_app {{
-{servers}
-        keepalive 32;
-    }}
-    server {{
-        listen 127.0.0.1:{self.nginx_port};
-        location / {{
-            proxy_pass http://sotay_app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            # A dead node: its request goes to the other one (receipts too: they are replay-safe by UUID).
-            proxy_next_upstream error timeout http_502 non_idempotent;
-            proxy_connect_timeout 2s;
-        }}
-    }}
-}}
-""")
-        proc = subprocess.Popen([NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"),
-                                 "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        self._procs.append(proc)
+        self._procs.append(start_nginx(self.root / "nginx", self.nginx_port,
+                                       [n.url[len("http://"):] for n in (nodes or self.web)]))
 
     def stop(self) -> None:
         for node in self.nodes:
@@ -284,5 +246,85 @@ http {{
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def read_json_lines(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+def start_nginx(conf_dir: Path, port: int, upstreams: list[str]) -> subprocess.Popen:
+    """nginx on 127.0.0.1:`port` balancing `upstreams` ("host:port"); a dead one's requests go to another."""
+    (conf_dir / "logs").mkdir(parents=True, exist_ok=True)
+    servers = "\n".join(f"        server {u} max_fails=1 fail_timeout=5s;" for u in upstreams)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (conf_dir / "nginx.conf").write_text(f"""{user}worker_processes 1;
+pid {conf_dir}/nginx.pid;
+error_log {conf_dir}/logs/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {conf_dir}/body;
+    client_max_body_size 4m;
+    proxy_temp_path {conf_dir}/proxy;
+    fastcgi_temp_path {conf_dir}/fastcgi;
+    uwsgi_temp_path {conf_dir}/uwsgi;
+    scgi_temp_path {conf_dir}/scgi;
+    upstream sotay_app {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://sotay_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            # A dead node: its request goes to the other one (receipts too: they are replay-safe by UUID).
+            proxy_next_upstream error timeout http_502 non_idempotent;
+            proxy_connect_timeout 2s;
+        }}
+    }}
+}}
+""")
+    return subprocess.Popen([NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def cpu_seconds(root_pids: list[int]) -> float:
+    """CPU time (user + system) used so far by the processes `root_pids` and all their descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    wanted = set(root_pids)
+    grew = True
+    while grew:
+        more = {pid for pid, ppid in parent.items() if ppid in wanted and pid not in wanted}
+        wanted |= more
+        grew = bool(more)
+    return sum(used.get(pid, 0.0) for pid in wanted)
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and every descendant at once, as when its machine dies."""
+    parent: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    doomed, grew = {pid}, True
+    while grew:
+        more = {p for p, pp in parent.items() if pp in doomed and p not in doomed}
+        doomed |= more
+        grew = bool(more)
+    for victim in doomed:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
