@@ -210,9 +210,12 @@ class ReceiptsView(ApiView):
         responses={200: s.ReceiptResultSerializer, 403: s.DetailSerializer, 409: s.DetailSerializer},
     )
     def post(self, request):
-        serializer = s.ReceiptBatchSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = record_receipts(member=self.member, events=serializer.receipt_events())
+        events = s.fast_receipt_events(request.data)
+        if events is None:
+            serializer = s.ReceiptBatchSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            events = serializer.receipt_events()
+        result = record_receipts(member=self.member, events=events)
         return Response({"stored": result.stored, "duplicates": result.duplicates})
 
 
