@@ -287,7 +287,8 @@ http {{
 
 
 def cpu_seconds(root_pids: list[int]) -> float:
-    """CPU time (user + system) used so far by the processes `root_pids` and all their descendants."""
+    """CPU time (user + system) used so far by the processes `root_pids` and all their descendants, ended ones
+    included."""
     ticks = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
     used: dict[int, float] = {}
@@ -299,7 +300,9 @@ def cpu_seconds(root_pids: list[int]) -> float:
         except OSError:
             continue
         parent[int(entry.name)] = int(fields[1])
-        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+        # Own time plus that of reaped children (PostgreSQL's backends end with their connections): a live
+        # process's time is in no parent's yet, a reaped one's only in its parent's, so nothing counts twice.
+        used[int(entry.name)] = sum(int(f) for f in fields[11:15]) / ticks
     wanted = set(root_pids)
     grew = True
     while grew:
