@@ -10,7 +10,7 @@ PG_PORT ?= 55433
 PYTEST_ARGS ?=
 export UV_LINK_MODE := copy
 
-.PHONY: demo test install-test lint setup system venv messages migrate screenshots clean
+.PHONY: demo test install-test scale-test lint setup system venv messages migrate screenshots clean
 
 demo: setup
 	$(SOTAY) load-demo
@@ -32,6 +32,7 @@ messages: venv
 
 migrate: venv
 	@$(SOTAY) manage migrate --no-input -v0
+	@$(SOTAY) manage createcachetable -v0
 
 test: setup
 	$(VENV)/bin/lint-imports
@@ -47,6 +48,15 @@ test: setup
 INSTALL_PG_PORT ?= 55444
 install-test: setup
 	SOTAY_INSTALL_TEST=1 SOTAY_INSTALL_PG_PORT=$(INSTALL_PG_PORT) $(PY) -m pytest tests/install -m install -s -q $(PYTEST_ARGS)
+
+# Two web nodes and two workers behind nginx on PostgreSQL and the local S3 server, a larger load than the
+# reduced run inside `make test`, one web node and one worker killed mid-run (tests/scale).
+SCALE_MEMBERS ?= 40
+SCALE_SECONDS ?= 60
+SCALE_PUBLISHES ?= 12
+scale-test: setup
+	SOTAY_SCALE_MEMBERS=$(SCALE_MEMBERS) SOTAY_SCALE_SECONDS=$(SCALE_SECONDS) \
+	SOTAY_SCALE_PUBLISHES=$(SCALE_PUBLISHES) $(PY) -m pytest tests/scale -m scale -q $(PYTEST_ARGS)
 
 screenshots: setup
 	$(PY) -m tests.e2e.screenshots

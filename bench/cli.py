@@ -17,6 +17,7 @@ BENCHES = {
     "tasks": "bench.tasks",
     "notices": "bench.notices",
     "learning": "bench.learning",
+    "scale": "bench.scale",
 }
 
 

@@ -95,8 +95,14 @@ def restore_database(source_dir: Path, kind: str) -> None:
     if kind == "postgresql":
         args, env = _pg_env(connection.settings_dict)
         connection.close()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,
-              str(source_dir / "db.dump")], env)
+        # pg_restore's own --clean cannot drop a partition's inherited constraints (receipts are partitioned by
+        # month): the script drops partitioned tables whole first, then cleans and restores, in one transaction.
+        script = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--file", "-",
+                                 str(source_dir / "db.dump")], env=env, capture_output=True, text=True)
+        if script.returncode != 0:
+            raise BackupError(f"pg_restore thất bại: {one_line(script.stderr, 300)}")
+        _run(["psql", "--quiet", "--no-psqlrc", "--single-transaction", "--set", "ON_ERROR_STOP=1", *args],
+             env, stdin=DROP_PARTITIONED_SQL + script.stdout)
     elif kind == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(source_dir / "db.sqlite3") as src:
@@ -109,8 +115,18 @@ def restore_database(source_dir: Path, kind: str) -> None:
         call_command("loaddata", str(source_dir / "db.json"), verbosity=0)
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+DROP_PARTITIONED_SQL = """
+DO $$ DECLARE t text; BEGIN
+    FOR t IN SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' LOOP
+        EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', t);
+    END LOOP;
+END $$;
+"""
+
+
+def _run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> None:
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, input=stdin)
     if result.returncode != 0:
         raise BackupError(f"{cmd[0]} thất bại: {one_line(result.stderr, 300)}")
 

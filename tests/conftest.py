@@ -13,6 +13,14 @@ import pytest
 from tests.factories import PASSWORD, make_tree
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_cache():
+    """The process-local cache (`default`: unit chains, adoption's daily marks) starts empty in every test."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture
 def tree(db):
     return make_tree()

@@ -217,10 +217,23 @@ def profile(member: Member) -> dict:
         "full_name": member.full_name,
         "role": member.role,
         "status": member.status,
-        "units": chain_summary(member.unit),
+        "units": cached_chain(member.unit),
         "layers": [layer.prefix for layer in layers_for(member)],
         "feedback_news": feedback_news_count(member),
     }
+
+
+CHAIN_CACHE_S = 300
+
+
+def cached_chain(unit: UnitPage) -> list[dict]:
+    """`chain_summary`, kept in the process's memory for every member of the unit. The key holds the unit's tree
+    path, so a member moved to another unit or a unit moved in the tree reads a new entry at once on every node
+    (the member row, read on each request anyway, says which); only a renamed unit shows its old name for up to
+    `CHAIN_CACHE_S`. The layer list is computed from the member row and the chain's codes, no query at all."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(f"sotay:chain:{unit.pk}:{unit.path}", lambda: chain_summary(unit), CHAIN_CACHE_S)
 
 
 def chain_summary(unit: UnitPage) -> list[dict]:

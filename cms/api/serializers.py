@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -82,6 +85,30 @@ class ReceiptBatchSerializer(serializers.Serializer):
 
     def receipt_events(self) -> list[ReceiptEvent]:
         return [ReceiptEvent(**event) for event in self.validated_data["events"]]
+
+
+_EVENTS = frozenset(Event.values)
+
+
+def fast_receipt_events(data) -> list[ReceiptEvent] | None:
+    """A well-formed batch parsed without DRF's field machinery, which costs most of a 500-event batch's time;
+    None when anything is off (then `ReceiptBatchSerializer` validates it and says what, in Vietnamese)."""
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not 1 <= len(events) <= MAX_BATCH:
+        return None
+    parsed = []
+    for item in events:
+        try:
+            page, kind, sent = item["page"], item["event"], item["client_time"]
+            client_id = uuid.UUID(item["client_id"])
+            when = datetime.fromisoformat(sent) if isinstance(sent, str) else None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        if type(page) is not int or not 1 <= page <= MAX_ID or kind not in _EVENTS or when is None \
+                or when.tzinfo is None:
+            return None
+        parsed.append(ReceiptEvent(client_id=client_id, page=page, event=kind, client_time=when))
+    return parsed
 
 
 class ReceiptResultSerializer(serializers.Serializer):

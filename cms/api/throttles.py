@@ -3,7 +3,7 @@
 Login and password-reset throttles count failures only, per username and per client address, so a member who
 types their password right is never slowed down by someone guessing it. Counters live in Django's cache: in
 production with several workers that cache must be shared (database or Redis cache), see
-`SOTAY_THROTTLE_CACHE`.
+`SOTAY_THROTTLE_CACHE` ("shared": a table in the database, or Redis with SOTAY_REDIS_URL).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
@@ -209,9 +210,12 @@ class ReceiptsView(ApiView):
         responses={200: s.ReceiptResultSerializer, 403: s.DetailSerializer, 409: s.DetailSerializer},
     )
     def post(self, request):
-        serializer = s.ReceiptBatchSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = record_receipts(member=self.member, events=serializer.receipt_events())
+        events = s.fast_receipt_events(request.data)
+        if events is None:
+            serializer = s.ReceiptBatchSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            events = serializer.receipt_events()
+        result = record_receipts(member=self.member, events=events)
         return Response({"stored": result.stored, "duplicates": result.duplicates})
 
 
@@ -227,6 +231,10 @@ class SearchView(ApiView):
     def get(self, request):
         from .search_index import search
 
+        if settings.SOTAY_SEARCH_FOLLOW:
+            from .search_follow import start_follower
+
+            start_follower()  # this node's index follows what the store publishes (search_follow.py)
         q = request.query_params.get("q", "")[:200]
         limit = _int_param(request, "limit", 20, 1, 50)
         return Response({"results": search(self.member, q, limit=limit)})

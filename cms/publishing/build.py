@@ -88,13 +88,23 @@ def build_one(layer_prefix: str, *, speech: bool | None = None, progress: Callab
     statistics counts them; the queue then builds the layer again with their audio). Every build is recorded
     for the admin's status of a publish (`build_status`); a failure is recorded and raised as the builder's
     `BuildError` (export and database errors included)."""
+    from .locks import layer_lock
+
+    layer = LayerId.parse(layer_prefix)
+    # Under the cluster-wide lock from the export to the upload: the next build of this layer, on whatever
+    # worker, exports after this one and numbers its version above the one this one uploads.
+    with layer_lock(layer):
+        return _build_locked(layer, speech=speech, progress=progress, attempt=attempt, text_first=text_first)
+
+
+def _build_locked(layer: LayerId, *, speech: bool | None, progress: Callable | None, attempt: int,
+                  text_first: bool) -> dict:
     from cms.org.models import UnitPage
     from site_builder.errors import BuildError
     from site_builder.pipeline import build_layer
 
     from .build_status import record_failed, record_live, record_started
 
-    layer = LayerId.parse(layer_prefix)
     started = record_started(layer=layer, attempt=attempt)
     try:
         articles = export_layer(layer)
@@ -166,10 +176,13 @@ def refresh_expiring(*, within_days: int = 10, compact: bool = True) -> list[str
         if manifest is None or compact:
             build_one(layer.prefix)
         else:
+            from .locks import layer_lock
+
             key = _signing_key()
-            refresh_layer(layer, site_dir=settings.SOTAY_SITE_DIR, work_dir=settings.SOTAY_BUILD_DIR,
-                          key=key, expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS, upload=store_upload(key),
-                          version_floor=store_version(layer))
+            with layer_lock(layer):
+                refresh_layer(layer, site_dir=settings.SOTAY_SITE_DIR, work_dir=settings.SOTAY_BUILD_DIR,
+                              key=key, expires_days=settings.SOTAY_MANIFEST_EXPIRES_DAYS,
+                              upload=store_upload(key), version_floor=store_version(layer))
         refreshed.append(layer.prefix)
     logger.info("refreshed %d layers expiring before %s", len(refreshed), limit.date())
     return refreshed

@@ -126,6 +126,26 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def shared_cache(redis_url: str) -> dict:
+    """The cache every web node sees the same: Redis (django-redis) when `SOTAY_REDIS_URL` is set, otherwise a
+    table in the database (`sotay setup` creates it), which needs nothing more than the database itself."""
+    if redis_url:
+        return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url,
+                "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"}}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sotay_cache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000}}
+
+
+# "default" is the process's own memory: for what only spares this process work (adoption's first request of
+# the day). "shared" holds what another node must see: login throttles, rate limits, members' layer lists.
+# Sessions are in the database (Django's default), so a member may reach any node.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": shared_cache(os.environ.get("SOTAY_REDIS_URL", "")),
+}
+SOTAY_THROTTLE_CACHE = "shared"
+
 # Committee members reach the admin's reports and feedback inbox by their role (cms/api/backends.py).
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -206,6 +226,8 @@ if os.environ.get("SOTAY_STORE_BUCKET"):
         },
     }
 # Days of use and installations of the reader (cms/adoption); "0" turns recording off.
+# Each web node's search index follows the versions the store publishes (cms/api/search_follow.py).
+SOTAY_SEARCH_FOLLOW = os.environ.get("SOTAY_SEARCH_FOLLOW", "1") == "1"
 SOTAY_RECORD_ACTIVITY = os.environ.get("SOTAY_RECORD_ACTIVITY", "1") == "1"
 SOTAY_SPEECH = os.environ.get("SOTAY_SPEECH", "1") == "1"
 SOTAY_MANIFEST_EXPIRES_DAYS = 30

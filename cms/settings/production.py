@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, database_from_url
+from .base import database_from_url
 
 SECRET_KEY = os.environ["SOTAY_SECRET_KEY"]
 DEBUG = False
@@ -16,11 +16,3 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Login throttles must count across every gunicorn worker of the machine. The cache lives in the var dir, the
-# one directory the systemd units may write (ReadWritePaths=/var/lib/sotay).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("SOTAY_CACHE_DIR", str(VAR_DIR / "cache")),
-    }
-}

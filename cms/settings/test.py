@@ -19,5 +19,6 @@ SOTAY_BUILD_DIR = _TMP / "build"
 SOTAY_SIGNING_KEY_FILE = _TMP / "keys" / "signing.key"
 SOTAY_STORE = {"BACKEND": "deploy.stores.LocalStore", "OPTIONS": {"root": str(SOTAY_SITE_DIR)}}
 SOTAY_SPEECH = False
+SOTAY_SEARCH_FOLLOW = False  # no background thread touching the test database; tests call follow_published
 MEDIA_ROOT = _TMP / "media"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}}

@@ -22,5 +22,6 @@ class Command(BaseCommand):
         key_file = Path(settings.SOTAY_SIGNING_KEY_FILE)
         key = load_or_create_key(key_file)  # before migrating: a broken key is told before minutes of migrations
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the shared cache's table (throttles, layer lists)
         where = f"biến môi trường {ENV_KEY}" if os.environ.get(ENV_KEY) else str(key_file)
         self.stdout.write(f"Cơ sở dữ liệu đã cập nhật. Khóa ký: {where}; khóa công khai: {public_key_b64(key)}")
