@@ -1,4 +1,4 @@
-"""The layer build pipeline: export → speech → render → index → sign → publish → prune (→ upload).
+"""The layer build pipeline: export → speech → render → index → compress → sign → publish → prune (→ upload).
 
 Export (Wagtail pages → `Article`s) lives in the CMS; everything from here on is plain Python. Each stage is a
 small function that raises `BuildError(stage, message, page)` and touches only the layer's work dir, until
@@ -32,6 +32,7 @@ from layerformat.fsutil import locked
 from layerformat.model import Article, LayerId
 from layerformat.signing import write_public_key
 from site_builder import layout
+from site_builder.compress import CompressStats, compress_site
 from site_builder.errors import BuildError
 from site_builder.render import RenderStats, render_layer
 from site_builder.search import IndexStats, index_layer
@@ -147,6 +148,12 @@ def index(
     return index_layer(articles, work_dir=work_dir, compact=compact, progress=progress)
 
 
+@_stage("compress")
+def compress(layer: LayerId, *, work_dir: Path) -> CompressStats:
+    """`.gz` and `.br` siblings of the text files that changed (site_builder/compress.py)."""
+    return compress_site(work_dir / "site")
+
+
 @_stage("sign")
 def sign(
     layer: LayerId,
@@ -230,6 +237,7 @@ class Build:
     audio: dict[int, str] = field(default_factory=dict)
     rendered: RenderStats = field(default_factory=RenderStats)
     searched: IndexStats = field(default_factory=IndexStats)
+    compressed: CompressStats = field(default_factory=CompressStats)
     staged: layout.StagedLayer | None = None
     live: Path | None = None
     uploaded: Any = None
@@ -263,6 +271,10 @@ def _run_index(b: Build) -> None:
         # own record of what it holds); the text of a new article should not wait for Pagefind.
         return
     b.searched = index(b.layer, b.articles, work_dir=b.work_dir, compact=b.compact, progress=b.progress)
+
+
+def _run_compress(b: Build) -> None:
+    b.compressed = compress(b.layer, work_dir=b.work_dir)
 
 
 def _run_sign(b: Build) -> None:
@@ -303,6 +315,7 @@ FULL_BUILD: tuple[Stage, ...] = (
     Stage("speech", _run_speech),
     Stage("render", _run_render),
     Stage("index", _run_index),
+    Stage("compress", _run_compress),
     Stage("sign", _run_sign),
     Stage("publish", _run_publish),
     Stage("prune", _run_prune),
