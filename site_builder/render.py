@@ -68,9 +68,11 @@ def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Pa
             "palette": {"primary": "red", "accent": "red"},
         },
         "plugins": [],  # no lunr search (Pagefind instead); no privacy/social plugins that download
-        "nav": [{"Trang chủ": "index.md"}],  # articles stay out of the nav so pages don't grow with the layer
-        "not_in_nav": "/a/\n",
-        "extra": {"generator": False, "sotay_layer": layer.prefix},
+        # One home: the drawer's "Trang chủ" and the header's title lead to the reader's merged home, not to the
+        # layer's own index page. Articles stay out of the nav so pages don't grow with the layer.
+        "nav": [{"Trang chủ": "/"}],
+        "not_in_nav": "/a/\n/index.md\n",
+        "extra": {"generator": False, "sotay_layer": layer.prefix, "homepage": "/"},
         "extra_css": ["assets/sotay/sotay.css"],
         # sotay.js first: it creates the audio element that receipts.js (reading receipts) listens to.
         "extra_javascript": ["assets/sotay/sotay.js", "assets/sotay/receipts.js"],

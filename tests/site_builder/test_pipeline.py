@@ -252,7 +252,8 @@ def test_audio_placeholder_and_feed_entry(site):
         PROVINCE, [make_article(1), make_article(2)], work_dir=work, unit_name="Tỉnh", audio={1: "audio/ab12.opus"}
     )
     page = text_of(work / "site" / "a" / "1" / "index.html")
-    assert '<div class="sotay-audio" data-src="../../audio/ab12.opus" data-page-id="1"></div>' in page
+    assert '<div class="sotay-audio" data-src="../../audio/ab12.opus" data-page-id="1">' in page
+    assert "▶ Nghe đọc" in page  # drawn with the page, so nothing moves when the player's script arrives
     assert "sotay-audio" not in text_of(work / "site" / "a" / "2" / "index.html")
     feed = {e["id"]: e for e in __import__("json").loads(text_of(work / "site" / "feed.json"))}
     assert feed[1]["audio"] == "audio/ab12.opus" and "audio" not in feed[2]
