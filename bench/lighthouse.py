@@ -55,9 +55,7 @@ def reader_pages(browser, url: str, cookies: list[dict]) -> dict[str, str]:
         article = link.get_attribute("href")
         pages["article"] = article
         pages["layer_home"] = article.split("/a/")[0] + "/"
-        page.goto(url + "/sinh-hoat/")
-        page.wait_for_load_state("networkidle")
-        meeting = page.locator("main a[href^='/sinh-hoat/']").evaluate_all(
+        meeting = page.locator("a[href^='/sinh-hoat/']").evaluate_all(
             "links => links.map(a => a.getAttribute('href')).filter(h => /^\\/sinh-hoat\\/\\d+\\/$/.test(h))")
         if meeting:
             pages["meeting"] = meeting[0]
@@ -67,11 +65,10 @@ def reader_pages(browser, url: str, cookies: list[dict]) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def signed_in_chromium(cookies: list[dict]) -> Iterator[int]:
-    """Debian's Chromium, headless, with the member's session cookies set: Lighthouse connects to it by its
-    DevTools port. Lighthouse clears caches, storage and service workers before each page, not cookies."""
-    from playwright.sync_api import sync_playwright
-
+def signed_in_chromium(browser_type, cookies: list[dict]) -> Iterator[int]:
+    """Debian's Chromium, headless, with the member's session cookies set (through `browser_type`, Playwright's
+    chromium): Lighthouse connects to it by its DevTools port. Lighthouse clears caches, storage and service
+    workers before each page, not cookies."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="sotay-lh-profile-") as profile:
         proc = subprocess.Popen([CHROMIUM, *CHROMIUM_FLAGS, f"--remote-debugging-port={port}",
@@ -89,9 +86,8 @@ def signed_in_chromium(cookies: list[dict]) -> Iterator[int]:
                         raise RuntimeError("Chromium did not open its DevTools port") from None
                     time.sleep(0.2)
             if cookies:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.connect_over_cdp(endpoint)
-                    browser.contexts[0].add_cookies(cookies)
+                browser = browser_type.connect_over_cdp(endpoint)
+                browser.contexts[0].add_cookies(cookies)
             yield port
         finally:
             proc.terminate()
@@ -110,8 +106,11 @@ def run_one(url: str, port: int) -> dict:
         out = Path(tmp) / "report.json"
         args = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
                 "--only-categories=" + ",".join(CATEGORIES), "--max-wait-for-load=60000", f"--port={port}"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp)
-        if done.returncode != 0 or not out.exists():
+        for _attempt in range(3):  # Lighthouse now and then loses the trace of a load (NO_NAVSTART): again
+            done = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp)
+            if done.returncode == 0 and out.exists():
+                break
+        else:
             raise RuntimeError(f"Lighthouse failed on {url}: {done.stderr[-2000:]}")
         report = json.loads(out.read_text("utf-8"))
     audits = report["audits"]
@@ -149,10 +148,10 @@ def audit(browser, url: str, cookies: list[dict]) -> dict:
     ensure_node_tools()
     pages = reader_pages(browser, url, cookies)
     results = {}
-    with signed_in_chromium([]) as port:
+    with signed_in_chromium(browser.browser_type, []) as port:
         for name in PUBLIC:
             results[name] = {"path": pages[name], **run_one(url + pages[name], port)}
-    with signed_in_chromium(cookies) as port:
+    with signed_in_chromium(browser.browser_type, cookies) as port:
         for name, path in pages.items():
             if name not in PUBLIC:
                 results[name] = {"path": path, **run_one(url + path, port)}

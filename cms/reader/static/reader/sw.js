@@ -451,8 +451,11 @@ function holdLayer(layer, state) {
   var manifest = state.manifest;
   var sizes = manifest.sizes || {};
   function isSearch(rel) { return rel.indexOf("pagefind-") === 0; }
+  // x.css.br, x.html.gz: the server's precompressed copies of files kept here anyway (site_builder/compress.py).
+  function isSibling(rel) { return /\.(html|css|js|json|svg|xml|txt|map)\.(gz|br)$/.test(rel); }
   var wanted = Object.keys(manifest.files).filter(function (rel) {
-    return rel === "feed.json" || rel === "search.json" || isSearch(rel) || rel.indexOf("assets/") === 0;
+    return (rel === "feed.json" || rel === "search.json" || isSearch(rel) || rel.indexOf("assets/") === 0) &&
+      !isSibling(rel);
   });
   var total = wanted.reduce(function (sum, rel) { return sum + manifest.files[rel].length; }, 0);
   Object.keys(sizes).forEach(function (top) { if (isSearch(top)) total += sizes[top]; });
@@ -467,7 +470,9 @@ function holdLayer(layer, state) {
   return searchParts.reduce(function (previous, part) {
     return previous.then(function () {
       return verify.partFiles(manifest, part, loadPart).then(function (listed) {
-        Object.keys(listed).forEach(function (rel) { files[rel] = listed[rel]; wanted.push(rel); });
+        Object.keys(listed).forEach(function (rel) {
+          if (!isSibling(rel)) { files[rel] = listed[rel]; wanted.push(rel); }
+        });
       });
     });
   }, Promise.resolve()).then(function () { return keepFiles(layer, state, wanted, files); });
