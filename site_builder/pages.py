@@ -135,8 +135,9 @@ def article_source(article: Article, audio: str | None = None) -> str:
     ]
     if audio:
         # Relative to the page (a/<id>/) so the layer works under any URL prefix.
-        parts.append(f'<div class="sotay-audio" data-src="../../{escape(audio)}" data-page-id="{article.id}">'
-                     f"{PLAYER_BUTTONS}</div>")
+        src = f"../../{escape(audio)}"
+        parts.append(f'<div class="sotay-audio" data-src="{src}" data-page-id="{article.id}">'
+                     f'<audio preload="none" src="{src}"></audio>{PLAYER_BUTTONS}</div>')
     parts += [ACTIONS, '<div class="sotay-body">', article.body_html, "</div>", "</div>"]
     meta = {"title": article.title, "sotay_page_id": article.id, "hide": ["navigation", "toc"]}
     return _source(meta, "\n".join(parts))

@@ -478,7 +478,9 @@
 
   if (typeof root.document$ !== "undefined" && root.document$.subscribe) {
     root.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
+  } else if (document.readyState === "loading" && !document.querySelector(".md-content")) {
+    // Loaded async at the end of a layer page, this runs once the page's content is parsed, before Material's
+    // deferred bundle: the article is usable without waiting for it (main.html).
     document.addEventListener("DOMContentLoaded", setup);
   } else {
     setup();

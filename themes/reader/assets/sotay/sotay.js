@@ -54,11 +54,14 @@
     if (box.sotayReady || !box.getAttribute("data-src")) return;
     box.sotayReady = true;
     var key = "position." + (box.getAttribute("data-page-id") || box.getAttribute("data-src"));
-    var audio = document.createElement("audio");
-    audio.preload = "none";
-    audio.src = box.getAttribute("data-src");
+    var audio = box.querySelector("audio");
+    if (!audio) {
+      audio = document.createElement("audio");
+      audio.preload = "none";
+      audio.src = box.getAttribute("data-src");
+      box.insertBefore(audio, box.firstChild);
+    }
     var rateIndex = SPEEDS.indexOf(Number(stored("rate"))) >= 0 ? SPEEDS.indexOf(Number(stored("rate"))) : 1;
-    box.insertBefore(audio, box.firstChild);
     var play = button(box, "play", "▶ Nghe đọc");
     var back = button(box, "back", "⟲ Lùi 10 giây");
     var speed = button(box, "speed", speedLabel(SPEEDS[rateIndex]));
@@ -95,7 +98,9 @@
 
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
+  } else if (document.readyState === "loading" && !document.querySelector(".md-content")) {
+    // Loaded async at the end of a layer page, this runs once the page's content is parsed, before Material's
+    // deferred bundle: the article is usable without waiting for it (main.html).
     document.addEventListener("DOMContentLoaded", setup);
   } else {
     setup();
