@@ -100,6 +100,9 @@ function timedFetch(request, init) {
 
 function withHeaders(response, extra) {
   var headers = new Headers(response.headers);
+  // The body read here is already decoded: the server's encoding and length no longer describe it.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
   Object.keys(extra).forEach(function (name) { headers.set(name, extra[name]); });
   return response.blob().then(function (body) {
     return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
