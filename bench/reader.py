@@ -17,14 +17,17 @@ down and up):
 - `search_query_kb`: what one online search transfers (the API's JSON answer), the largest of a few queries.
 
 The first home view is always without a service worker (it registers after that view).
-Compression: the app runs behind a small gzip layer that does what deploy/nginx/sotay.conf asks of nginx
-(level 5, from 512 bytes, the same types); Django's development server alone sends everything uncompressed.
+Compression: the app runs behind cms/compression.py, as `sotay serve` does: what deploy/nginx/sotay.conf asks
+of nginx (brotli or gzip level 5, from 512 bytes, the same types), and layer files from the build's
+precompressed `.br`/`.gz` siblings (brotli_static/gzip_static).
+
+Then Lighthouse over every reader page (bench/lighthouse.py): `lighthouse_performance_min`,
+`lighthouse_accessibility_min`, `lighthouse_best_practices_min`, `cls_max` and the figures per page.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import socket
@@ -42,52 +45,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 PHONE = {"width": 360, "height": 640}
 THREE_G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
-# deploy/nginx/sotay.conf: gzip_types (text/html is always compressed by nginx)
-GZIP_TYPES = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-              "application/xml", "image/svg+xml", "text/plain"}
-GZIP_MIN_LENGTH = 512
 QUERIES = ("nghi quyet", "dang vien", "xay dung dang", "chi bo")
-TARGETS = {"first_view_kb_gz": 100, "home_ready_s_3g": 3.0, "article_ready_s_3g": 2.0, "search_query_kb": 150}
-
-
-class GzipLikeNginx:
-    """WSGI middleware compressing responses as the production nginx does (buffers each response)."""
-
-    def __init__(self, app, level: int = 5) -> None:
-        self.app = app
-        self.level = level
-
-    def __call__(self, environ, start_response):
-        if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", ""):
-            return self.app(environ, start_response)
-        captured: dict = {}
-        chunks: list[bytes] = []
-
-        def capture(status, headers, exc_info=None):
-            captured.update(status=status, headers=headers)
-            return chunks.append
-
-        result = self.app(environ, capture)
-        try:
-            chunks.extend(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        body = b"".join(chunks)
-        headers = [(k, v) for k, v in captured["headers"]]
-        names = {k.lower(): v for k, v in headers}
-        kind = names.get("content-type", "").split(";")[0].strip()
-        if (kind in GZIP_TYPES and len(body) >= GZIP_MIN_LENGTH and "content-encoding" not in names
-                and captured["status"][:3] not in ("206", "304")):
-            body = gzip.compress(body, self.level)
-            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body))), ("Vary", "Accept-Encoding")]
-        start_response(captured["status"], headers)
-        return [body]
+# Issue 21's budgets (the Lighthouse ones are in bench/lighthouse.py).
+TARGETS = {"first_view_kb_gz": 40, "home_ready_s_3g": 2.0, "article_ready_s_3g": 2.0,
+           "article_ready_s_3g_first_visit": 1.5, "search_query_kb": 150}
 
 
 def serve(port: int) -> None:
-    """The app as `sotay serve` runs it (threads, static files), behind GzipLikeNginx."""
+    """The app as `sotay serve` runs it (threads, static files), behind the same CompressLikeNginx."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
     import django
 
@@ -96,7 +61,9 @@ def serve(port: int) -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import run
 
-    run("127.0.0.1", port, GzipLikeNginx(StaticFilesHandler(WSGIHandler())), threading=True)
+    from cms.compression import CompressLikeNginx
+
+    run("127.0.0.1", port, CompressLikeNginx(StaticFilesHandler(WSGIHandler())), threading=True)
 
 
 def _env(var_dir: Path) -> dict[str, str]:
@@ -167,7 +134,7 @@ class Wire:
 
     def listing(self, base: str) -> list[dict]:
         return [{"url": r["url"].removeprefix(base), "bytes": r["bytes"], "status": r.get("status"),
-                 "gzip": r.get("encoding") == "gzip"} for r in self.requests.values()]
+                 "encoding": r.get("encoding") or None} for r in self.requests.values()]
 
 
 class ServiceWorkerWire:
@@ -307,8 +274,10 @@ def measure_kept(browser, url: str, cookies: list[dict]) -> dict:
     return {"held_kb": held_kb, "article": article}
 
 
-def measure(url: str, user: str, password: str, runs: int) -> dict:
+def measure(url: str, user: str, password: str, runs: int, lighthouse: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
+
+    from bench import lighthouse as lh
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -316,6 +285,7 @@ def measure(url: str, user: str, password: str, runs: int) -> dict:
             cookies = _logged_in_cookies(browser, url, user, password)
             cold = [measure_cold(browser, url, cookies) for _ in range(runs)]
             kept = [measure_kept(browser, url, cookies) for _ in range(runs)]
+            audited = lh.audit(browser, url, cookies) if lighthouse else {}
         finally:
             browser.close()
     result = {
@@ -335,10 +305,13 @@ def measure(url: str, user: str, password: str, runs: int) -> dict:
         "first_view_requests": cold[-1]["home"]["requests"],
         "searches": cold[-1]["searches"],
         "network": "CDP emulation of page and service worker: 400 ms latency, 400 kbit/s down and up",
-        "compression": "gzip level 5 from 512 bytes, the types of deploy/nginx/sotay.conf",
-        "targets": TARGETS,
+        "compression": "brotli/gzip level 5 from 512 bytes, the types of deploy/nginx/sotay.conf; layer files "
+                       "from their precompressed siblings",
+        "targets": {**TARGETS, **(lh.TARGETS if lighthouse else {})},
     }
-    result["meets_targets"] = all(result[k] <= v for k, v in TARGETS.items())
+    result.update(audited)
+    result["meets_targets"] = all(result[k] <= v for k, v in TARGETS.items()) and all(
+        result[k] <= v if k == "cls_max" else result[k] >= v for k, v in lh.TARGETS.items() if k in result)
     return result
 
 
@@ -349,6 +322,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--user", default="dv.lb1", help="a cell member of the demo (default dv.lb1)")
     parser.add_argument("--password", default="sotay2026")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse audit of every page")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -362,7 +336,7 @@ def main(argv: list[str]) -> int:
             load_demo(var_dir)
         proc, url = start_server(var_dir.resolve())
         try:
-            result = measure(url, args.user, args.password, args.runs)
+            result = measure(url, args.user, args.password, args.runs, lighthouse=not args.no_lighthouse)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -371,6 +345,9 @@ def main(argv: list[str]) -> int:
     else:
         for key in ("first_view_kb_gz", "home_ready_s_3g", "article_ready_s_3g", "search_query_kb"):
             sys.stdout.write(f"{key}: {result[key]} (mục tiêu ≤ {TARGETS[key]})\n")
+        for name, page in result.get("lighthouse_pages", {}).items():
+            sys.stdout.write(f"{name} {page['path']}: performance {page['performance']}, accessibility "
+                             f"{page['accessibility']}, best practices {page['best_practices']}, CLS {page['cls']}\n")
     return 0 if result["meets_targets"] else 1
 
 

@@ -99,6 +99,21 @@ def _meta_rows(meta: Mapping[str, str]) -> str:
     return f'<dl class="sotay-meta">{"".join(rows)}</dl>' if rows else ""
 
 
+# The player's and the receipts' controls are in the page itself, drawn with the first paint: scripts only
+# wire them (sotay.js, receipts.js), so nothing below them moves when the scripts arrive (layout shift).
+PLAYER_BUTTONS = (
+    '<button type="button" class="sotay-btn" data-sotay-audio="play">▶ Nghe đọc</button>'
+    '<button type="button" class="sotay-btn" data-sotay-audio="back">⟲ Lùi 10 giây</button>'
+    '<button type="button" class="sotay-btn" data-sotay-audio="speed">Tốc độ 1×</button>'
+)
+ACTIONS = (
+    '<div class="sotay-actions" role="group" aria-label="Đánh dấu bài viết">'
+    '<button type="button" class="sotay-btn" data-sotay-mark="read" aria-pressed="false">Đánh dấu đã đọc</button>'
+    '<button type="button" class="sotay-btn" data-sotay-mark="saved" aria-pressed="false">Xem sau</button>'
+    '</div><p class="sotay-status" role="status" aria-live="polite"></p>'
+)
+
+
 def article_source(article: Article, audio: str | None = None) -> str:
     """Source of `a/<id>/index.md`: header with the page title, then the article HTML."""
     published = article.published_at.astimezone(VIETNAM)
@@ -109,6 +124,8 @@ def article_source(article: Article, audio: str | None = None) -> str:
     level = LEVEL_LABELS.get(article.unit_level, article.unit_level)
     parts = [
         f'<div class="sotay-article" data-page-id="{article.id}" data-kind="{escape(article.kind)}">',
+        # The reader's one home, not the layer's own index page.
+        '<a class="sotay-back" href="/">← Trang chủ sổ tay</a>',
         f'<p class="sotay-kicker"><span class="sotay-kind">{KIND_LABELS[article.kind]}</span> · '
         f'<span class="sotay-unit">{escape(article.unit_name)}</span> '
         f'<span class="sotay-level">({escape(level)})</span></p>',
@@ -123,8 +140,10 @@ def article_source(article: Article, audio: str | None = None) -> str:
         parts.append(attachments_html(article))
     if audio:
         # Relative to the page (a/<id>/) so the layer works under any URL prefix.
-        parts.append(f'<div class="sotay-audio" data-src="../../{escape(audio)}" data-page-id="{article.id}"></div>')
-    parts += ['<div class="sotay-body">', article.body_html, "</div>", "</div>"]
+        src = f"../../{escape(audio)}"
+        parts.append(f'<div class="sotay-audio" data-src="{src}" data-page-id="{article.id}">'
+                     f'<audio preload="none" src="{src}"></audio>{PLAYER_BUTTONS}</div>')
+    parts += [ACTIONS, '<div class="sotay-body">', article.body_html, "</div>", "</div>"]
     meta = {"title": article.title, "sotay_page_id": article.id, "hide": ["navigation", "toc"]}
     return _source(meta, "\n".join(parts))
 

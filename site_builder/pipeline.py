@@ -1,4 +1,5 @@
-"""The layer build pipeline: export → speech → media → render → place → index → sign → publish → prune (→ upload).
+"""The layer build pipeline: export → speech → media → render → place → index → compress → sign → publish → prune
+(→ upload).
 
 Export (Wagtail pages → `Article`s) lives in the CMS; everything from here on is plain Python. Each stage is a
 small function that raises `BuildError(stage, message, page)` and touches only the layer's work dir, until
@@ -32,6 +33,7 @@ from layerformat.fsutil import locked
 from layerformat.model import Article, LayerId
 from layerformat.signing import write_public_key
 from site_builder import layout, media
+from site_builder.compress import CompressStats, compress_site
 from site_builder.errors import BuildError
 from site_builder.render import RenderStats, render_layer
 from site_builder.search import IndexStats, index_layer
@@ -159,6 +161,12 @@ def index(
     return index_layer(articles, work_dir=work_dir, compact=compact, progress=progress)
 
 
+@_stage("compress")
+def compress(layer: LayerId, *, work_dir: Path) -> CompressStats:
+    """`.gz` and `.br` siblings of the text files that changed (site_builder/compress.py)."""
+    return compress_site(work_dir / "site")
+
+
 @_stage("sign")
 def sign(
     layer: LayerId,
@@ -245,6 +253,7 @@ class Build:
     media: media.MediaPlan = field(default_factory=media.MediaPlan)
     rendered: RenderStats = field(default_factory=RenderStats)
     searched: IndexStats = field(default_factory=IndexStats)
+    compressed: CompressStats = field(default_factory=CompressStats)
     staged: layout.StagedLayer | None = None
     live: Path | None = None
     uploaded: Any = None
@@ -288,6 +297,10 @@ def _run_index(b: Build) -> None:
     b.searched = index(b.layer, b.articles, work_dir=b.work_dir, compact=b.compact, progress=b.progress)
 
 
+def _run_compress(b: Build) -> None:
+    b.compressed = compress(b.layer, work_dir=b.work_dir)
+
+
 def _run_sign(b: Build) -> None:
     b.staged = sign(b.layer, work_dir=b.work_dir, site_dir=b.site_dir, key=b.key, expires_days=b.expires_days,
                     now=b.now, version_floor=b.version_floor)
@@ -328,6 +341,7 @@ FULL_BUILD: tuple[Stage, ...] = (
     Stage("render", _run_render),
     Stage("place", _run_place),
     Stage("index", _run_index),
+    Stage("compress", _run_compress),
     Stage("sign", _run_sign),
     Stage("publish", _run_publish),
     Stage("prune", _run_prune),

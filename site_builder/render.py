@@ -69,12 +69,17 @@ def mkdocs_settings(layer: LayerId, unit_name: str, docs_dir: Path, site_dir: Pa
             "palette": {"primary": "red", "accent": "red"},
         },
         "plugins": [],  # no lunr search (Pagefind instead); no privacy/social plugins that download
-        "nav": [{"Trang chủ": "index.md"}],  # articles stay out of the nav so pages don't grow with the layer
-        "not_in_nav": "/a/\n/luu-tru/\n/luu-tru.md\n",
-        "extra": {"generator": False, "sotay_layer": layer.prefix},
+        # One home: the drawer's "Trang chủ" and the header's title lead to the reader's merged home, not to the
+        # layer's own index page. Articles and the archive stay out of the nav so pages don't grow with the layer.
+        "nav": [{"Trang chủ": "/"}],
+        "not_in_nav": "/a/\n/index.md\n/luu-tru/\n/luu-tru.md\n",
+        "extra": {"generator": False, "sotay_layer": layer.prefix, "homepage": "/"},
         "extra_css": ["assets/sotay/sotay.css"],
-        # sotay.js first: it creates the audio element that receipts.js (reading receipts) listens to.
-        "extra_javascript": ["assets/sotay/sotay.js", "assets/sotay/receipts.js"],
+        # Async: each runs as soon as it arrives, not after Material's 114 kB bundle (deferred in main.html);
+        # the page is readable and its controls work without it. The audio element is in the page, so
+        # receipts.js (which listens to it) does not depend on sotay.js running first.
+        "extra_javascript": [{"path": "assets/sotay/sotay.js", "async": True},
+                             {"path": "assets/sotay/receipts.js", "async": True}],
         "strict": False,
     }
 

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from cms.compression import accepted_encoding
 from cms.org.selectors import can_read
 from deploy.filetypes import cache_control_for_path
+from site_builder.compress import is_compressible, is_sibling
 
 NO_ACCESS = _("Bạn không có quyền xem nội dung này, hoặc nội dung không tồn tại.")
 
@@ -44,7 +46,23 @@ def layer_file(request: HttpRequest, path: str) -> HttpResponse:
     if not target.is_file():
         raise Http404(_("Không tìm thấy trang."))
     content_type, encoding = mimetypes.guess_type(target.name)
-    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    # Like nginx's brotli_static/gzip_static: the build's precompressed sibling when the browser takes it.
+    sent, coding = target, None
+    if not is_sibling(target.name):
+        coding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        sibling = target.with_name(f"{target.name}.{'br' if coding == 'br' else 'gz'}") if coding else None
+        if sibling is not None and not sibling.is_file() and coding == "br":
+            coding, sibling = "gzip", target.with_name(target.name + ".gz")
+        if sibling is not None and sibling.is_file():
+            sent = sibling
+        else:
+            coding = None
+    response = FileResponse(sent.open("rb"), content_type=content_type or "application/octet-stream",
+                            filename=target.name)
+    if coding:
+        response["Content-Encoding"] = coding
+    if is_compressible(target.name):
+        response["Vary"] = "Accept-Encoding"
     # The same rules as production (deploy/filetypes.py): a year for names that carry their hash, revalidate
     # the rest — pages, feed, manifest and its parts keep their names from one version to the next.
     response["Cache-Control"] = cache_control_for_path(path)

@@ -93,8 +93,13 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
     from cms.api.selectors import profile
 
     get_token(request)  # the CSRF cookie the reader's POSTs (receipts, feedback) send back
-    me = json.dumps(profile(member), ensure_ascii=False).replace("<", "\\u003c")
-    context = {"me_json": me, "assets": assets.shell_urls(), "public_key": assets.public_key()}
+    data = profile(member)
+    me = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    # Drawn by the server, not by shell.js after the first paint, so nothing moves when the script arrives.
+    unit = data["units"][-1]["name"] if data.get("units") else ""
+    context = {"me_json": me, "assets": assets.shell_urls(), "public_key": assets.public_key(), "view": view,
+               "who": data.get("full_name", "") + (f" · {unit}" if unit else ""),
+               "feedback_news": data.get("feedback_news", 0)}
     response = render(request, "reader/shell.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -231,3 +231,36 @@ def test_s3_config_serves_pages_at_their_url_and_redirects_audio(serve, s3_store
     assert headers["location"].startswith(f"{s3_endpoint}/{s3_store.bucket}/u/tn/dh/all/_blobs/")
     assert conn_host in headers["location"]
     assert get(port, "/u/tn/dt/all/index.html", cookie)[0] == 403
+
+
+def test_precompressed_siblings_written_by_the_build_are_sent_as_they_are(serve, tmp_path, make_layer,
+                                                                          sample_files):
+    from site_builder.compress import compress_site
+
+    files = sample_files()
+    page = ("<h1>Nghị quyết</h1>" + "<p>Đảng bộ tỉnh lãnh đạo.</p>" * 200).encode()
+    files["a/1/index.html"] = page
+    source = tmp_path / "built"
+    for rel, data in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_bytes(data)
+    compress_site(source)
+    # Marked copies: what arrives proves nginx sent the build's file instead of compressing on the fly.
+    marked = page + b"<!-- precompressed -->"
+    files["a/1/index.html.gz"] = gzip.compress(marked)
+    files["a/1/index.html.br"] = (source / "a/1/index.html.br").read_bytes()
+    make_layer(files, site_dir=tmp_path / "var" / "site")
+    port = serve("sotay.conf")
+
+    status, headers, body = get(port, "/u/tn/dh/all/a/1/index.html", {"Cookie": MEMBER, "Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert gzip.decompress(body) == marked
+    assert headers["content-type"].startswith("text/html")
+    if not HAS_BROTLI:
+        pytest.skip("libnginx-mod-http-brotli-static is not installed")
+    import brotli
+
+    status, headers, body = get(port, "/u/tn/dh/all/a/1/index.html", {"Cookie": MEMBER, "Accept-Encoding": "br"})
+    assert headers.get("content-encoding") == "br"
+    assert brotli.decompress(body) == page
+    assert body == files["a/1/index.html.br"]

@@ -266,6 +266,23 @@ def tamper(path, old: bytes, new: bytes) -> bytes:
     return original
 
 
+def tamper_served(path, old: bytes, new: bytes) -> dict:
+    """Change a layer file and the precompressed copies the server sends in its place (site_builder/compress.py);
+    the originals, to put back."""
+    import gzip
+
+    import brotli
+
+    originals = {path: tamper(path, old, new)}
+    changed = path.read_bytes()
+    for suffix, pack in ((".br", brotli.compress), (".gz", gzip.compress)):
+        sibling = path.with_name(path.name + suffix)
+        if sibling.exists():
+            originals[sibling] = sibling.read_bytes()
+            sibling.write_bytes(pack(changed))
+    return originals
+
+
 def test_tampered_layer_files_are_refused_in_the_browser(site, phone):
     page = phone().new_page()
     log_in(page, site, "dv.hs")
@@ -275,9 +292,9 @@ def test_tampered_layer_files_are_refused_in_the_browser(site, phone):
     feed = site.layer_file(layer, "feed.json")
     manifest = site.layer_file("u/tn/dt/all", "manifest.json")
     originals = {
-        article: tamper(article, "dân vận khéo".encode(), "TIN GIẢ MẠO".encode()),
-        feed: tamper(feed, "dân vận khéo".encode(), "TIN GIẢ MẠO".encode()),
-        manifest: tamper(manifest, b'"expires":"', b'"expires":"9'),
+        **tamper_served(article, "dân vận khéo".encode(), "TIN GIẢ MẠO".encode()),
+        **tamper_served(feed, "dân vận khéo".encode(), "TIN GIẢ MẠO".encode()),
+        **tamper_served(manifest, b'"expires":"', b'"expires":"9'),
     }
     try:
         page.goto(site.article("commune_news"))
@@ -310,12 +327,13 @@ def test_a_tampered_manifest_part_is_refused_in_the_browser(site, phone):
     layer = "u/tn/dt/hs/x1/all"
     part = part_of(f"a/{site.ids['cell_news']}/index.html", head_of(site, layer)["parts"])
     path = site.layer_file(layer, part)
-    original = tamper(path, b'"length":', b'"length":9')
+    originals = tamper_served(path, b'"length":', b'"length":9')
     try:
         page.goto(site.article("cell_news"))
         expect(page.get_by_role("heading", name="Nội dung bị từ chối")).to_be_visible()
     finally:
-        path.write_bytes(original)
+        for changed, data in originals.items():
+            changed.write_bytes(data)
 
 
 PUBLISH_IN_HS = """

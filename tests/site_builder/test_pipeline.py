@@ -153,10 +153,12 @@ def test_one_changed_article_rerenders_one_page_and_keeps_other_hashes(site):
     assert result.pages_rendered == 1 and result.pages_reused == 5
     changed = changed_files(before, after)
     assert "a/3/index.html" in changed
-    # The article's page, the manifest part that lists it, and the recent search segment; nothing else.
-    assert {p for p in changed if not p.startswith("pagefind-recent/")} == {"a/3/index.html", "manifest/a-0.json"}
+    # The article's page and its precompressed copies, the manifest part that lists them, and the recent
+    # search segment; nothing else.
+    assert {p for p in changed if not p.startswith("pagefind-recent/")} == {
+        "a/3/index.html", "a/3/index.html.br", "a/3/index.html.gz", "manifest/a-0.json"}
     unchanged = set(before["files"]) - changed
-    assert {"a/1/index.html", "index.html", "feed.json", "assets/sotay/sotay.css"} <= unchanged
+    assert {"a/1/index.html", "a/1/index.html.br", "index.html", "feed.json", "assets/sotay/sotay.css"} <= unchanged
     # Unchanged files are shared with the previous version, not copied.
     old = site.dir / ".versions" / PROVINCE.prefix / "1" / "a" / "1" / "index.html"
     assert os.stat(old).st_ino == os.stat(site.layer() / "a" / "1" / "index.html").st_ino
@@ -252,7 +254,8 @@ def test_audio_placeholder_and_feed_entry(site):
         PROVINCE, [make_article(1), make_article(2)], work_dir=work, unit_name="Tỉnh", audio={1: "audio/ab12.opus"}
     )
     page = text_of(work / "site" / "a" / "1" / "index.html")
-    assert '<div class="sotay-audio" data-src="../../audio/ab12.opus" data-page-id="1"></div>' in page
+    assert '<div class="sotay-audio" data-src="../../audio/ab12.opus" data-page-id="1">' in page
+    assert "▶ Nghe đọc" in page  # drawn with the page, so nothing moves when the player's script arrives
     assert "sotay-audio" not in text_of(work / "site" / "a" / "2" / "index.html")
     feed = {e["id"]: e for e in __import__("json").loads(text_of(work / "site" / "feed.json"))}
     assert feed[1]["audio"] == "audio/ab12.opus" and "audio" not in feed[2]

@@ -134,3 +134,26 @@ def test_layers_close_to_expiry_are_re_signed_and_others_left_alone(published):
     assert "u/tn/dt/all" in refreshed and after["version"] > before["version"]
     assert after["files"] == before["files"]
     assert datetime.fromisoformat(after["expires"]) > datetime.now(UTC) + timedelta(days=29)
+
+
+def test_the_gate_sends_the_precompressed_page_a_browser_accepts(published, login):
+    import gzip
+
+    import brotli
+
+    client = login("dv.x1")
+    url = f"/u/tn/dt/all/a/{published.pk}/"
+    plain = b"".join(client.get(url).streaming_content)
+    as_br = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    as_gz = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert as_br["Content-Encoding"] == "br" and as_gz["Content-Encoding"] == "gzip"
+    assert brotli.decompress(b"".join(as_br.streaming_content)) == plain
+    assert gzip.decompress(b"".join(as_gz.streaming_content)) == plain
+    assert as_br["Content-Type"].startswith("text/html") and "Accept-Encoding" in as_br["Vary"]
+    assert int(as_br["Content-Length"]) < len(plain) / 2
+    # The siblings are layer files like any other: listed in the signed manifest.
+    from layerformat.model import LayerId
+    from site_builder.layout import read_live_manifest
+
+    files = read_live_manifest(Path(settings.SOTAY_SITE_DIR), LayerId.parse("/u/tn/dt/all/"))["files"]
+    assert {f"a/{published.pk}/index.html.br", f"a/{published.pk}/index.html.gz"} <= set(files)

@@ -53,6 +53,20 @@ def _require_free_port(host: str, port: int) -> None:
             ) from None
 
 
+def _compressing_runserver() -> BaseCommand:
+    """Django's runserver (with its static files) behind the compression production's nginx applies, so the
+    demo moves the bytes members get (cms/compression.py)."""
+    from django.contrib.staticfiles.management.commands.runserver import Command as RunServer
+
+    from cms.compression import CompressLikeNginx
+
+    class CompressingRunServer(RunServer):
+        def get_handler(self, *args, **options):
+            return CompressLikeNginx(super().get_handler(*args, **options))
+
+    return CompressingRunServer()
+
+
 class Command(BaseCommand):
     help = "Chạy trang quản trị, API và trang đọc tại http://127.0.0.1:PORT, kèm hàng đợi dựng lớp."
 
@@ -73,7 +87,7 @@ class Command(BaseCommand):
                 worker = subprocess.Popen([sys.executable, "-m", "cms.cli", "worker"], env=os.environ.copy(),
                                           preexec_fn=_die_with_parent)
             self.stdout.write(f"Sổ tay đảng viên điện tử: http://{host}:{port}/  (quản trị: /admin/)")
-            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+            call_command(_compressing_runserver(), f"{host}:{port}", use_reloader=False, use_threading=True)
         except KeyboardInterrupt:
             pass
         finally:

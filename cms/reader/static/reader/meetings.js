@@ -198,7 +198,7 @@
     var remind = pushButton(status);
     if (remind) tools.appendChild(remind);
     section.appendChild(tools);
-    getJSON("/api/meetings").then(function (answer) {
+    var drawn = getJSON("/api/meetings").then(function (answer) {
       if (answer.status !== 200) { status.textContent = answer.data.detail || "Chưa tải được lịch sinh hoạt."; return; }
       status.textContent = answer.data.length ? (answer.offline ? "Lịch đã lưu trên máy (ngoại tuyến)." : "") :
         "Chưa có cuộc họp nào sắp tới.";
@@ -209,6 +209,8 @@
       });
       section.setAttribute("data-ready", "1");
     }, function () { status.textContent = "Ngoại tuyến: lịch sinh hoạt sẽ hiện khi có mạng."; });
+    // The home appears once this part is drawn too, so the feed below does not move (shell.js).
+    if (window.sotayHome) window.sotayHome.wait(drawn);
   }
 
   /* --- the meeting page: attendance, minutes, rating ---------------------------------------------------- */

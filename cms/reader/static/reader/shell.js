@@ -241,6 +241,22 @@
     box.appendChild(list);
   }
 
+  /* The home is shown in one frame once its parts are drawn, so nothing on it moves after it appears (layout
+     shift). A part drawn by another script (meetings.js, ...) passes its promise to sotayHome.wait() when it
+     starts; the home waits for it, at most HOME_PARTS_MS, then shows what it has. */
+  var HOME_PARTS_MS = 3000;
+  var homeParts = [];
+  window.sotayHome = { wait: function (promise) { homeParts.push(promise); } };
+
+  function revealHome() {
+    var cap = new Promise(function (resolve) { setTimeout(resolve, HOME_PARTS_MS); });
+    var parts = Promise.all(homeParts.map(function (p) { return Promise.resolve(p).catch(function () {}); }));
+    return Promise.race([parts, cap]).then(function () {
+      $("view-home").removeAttribute("aria-busy");
+      ready("home");
+    });
+  }
+
   function showHome() {
     var status = $("feed-status");
     return Promise.all([allFeeds(), unread()]).then(function (parts) {
@@ -258,7 +274,7 @@
       }
       status.textContent = entries.length ? "" : navigator.onLine === false
         ? "Chưa có bài nào được lưu trên máy. Hãy mở sổ tay khi có mạng." : "Chưa có bài viết nào.";
-      ready("home");
+      return revealHome();
     });
   }
 
@@ -490,8 +506,6 @@
   /* --- chrome: who, tabs, display toggles, outbox status, service worker -------------------------------- */
 
   function setupChrome() {
-    var unit = me.units.length ? me.units[me.units.length - 1].name : "";
-    $("who").textContent = me.full_name + (unit ? " · " + unit : "");
     var previous = stored("user");
     if (previous && previous !== me.username) {
       Object.keys(localStorage).forEach(function (k) {
@@ -499,26 +513,8 @@
       });
     }
     store("user", me.username);
-    Array.prototype.forEach.call(document.querySelectorAll(".tabs a"), function (a) {
-      if (a.getAttribute("data-view") === view) a.setAttribute("aria-current", "page");
-      if (a.getAttribute("data-view") === "feedback" && me.feedback_news > 0) {
-        a.appendChild(el("span", { class: "badge unread-mark tab-count", text: String(me.feedback_news),
-          "aria-label": me.feedback_news + " góp ý có trả lời hoặc thay đổi mới" }));
-      }
-    });
-    $("view-" + view).hidden = false;
-    var html = document.documentElement;
-    Array.prototype.forEach.call(document.querySelectorAll("[data-toggle]"), function (button) {
-      var name = button.getAttribute("data-toggle");
-      var cls = "sotay-" + name;
-      button.setAttribute("aria-pressed", String(html.classList.contains(cls)));
-      button.addEventListener("click", function () {
-        var on = !html.classList.contains(cls);
-        html.classList.toggle(cls, on);
-        button.setAttribute("aria-pressed", String(on));
-        store(name, on ? "1" : "0");
-      });
-    });
+    // The view, its tab, the member's name and the feedback count are drawn by the server (views.shell); the
+    // text-size and contrast buttons are wired in base.html, on every page.
     window.addEventListener("sotay-outbox", function (event) {
       var d = event.detail || {};
       var line = $("outbox");

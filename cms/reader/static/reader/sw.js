@@ -104,6 +104,9 @@ function timedFetch(request, init) {
 
 function withHeaders(response, extra) {
   var headers = new Headers(response.headers);
+  // The body read here is already decoded: the server's encoding and length no longer describe it.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
   Object.keys(extra).forEach(function (name) { headers.set(name, extra[name]); });
   return response.blob().then(function (body) {
     return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
@@ -479,10 +482,13 @@ function hold(prefixes) {
   });
 }
 
+// x.css.br, x.html.gz: the server's precompressed copies of files kept here anyway (site_builder/compress.py).
+function isSibling(rel) { return /\.(html|css|js|json|svg|xml|txt|map)\.(gz|br)$/.test(rel); }
+
 function holdLayer(layer, state) {
   var manifest = state.manifest;
   var wanted = Object.keys(manifest.files).filter(function (rel) {
-    return rel === "feed.json" || rel === "search.json" || rel.indexOf("assets/") === 0;
+    return (rel === "feed.json" || rel === "search.json" || rel.indexOf("assets/") === 0) && !isSibling(rel);
   });
   return keepFiles(layer, state, wanted, manifest.files);
 }
@@ -507,7 +513,7 @@ function keepTops(layer, state, tops, counted) {
   if (!tops.length) return Promise.resolve();
   var manifest = state.manifest;
   function chosen(rel) { return tops.indexOf(rel.split("/")[0]) >= 0; }
-  var wanted = Object.keys(manifest.files).filter(chosen);
+  var wanted = Object.keys(manifest.files).filter(function (rel) { return chosen(rel) && !isSibling(rel); });
   var parts = Object.keys(manifest.files).filter(function (rel) {
     return rel.indexOf("manifest/") === 0 && tops.some(function (top) { return rel.indexOf("manifest/" + top + "-") === 0; });
   });
@@ -517,7 +523,9 @@ function keepTops(layer, state, tops, counted) {
   return parts.reduce(function (previous, part) {
     return previous.then(function () {
       return verify.partFiles(manifest, part, loadPart).then(function (listed) {
-        Object.keys(listed).forEach(function (rel) { files[rel] = listed[rel]; wanted.push(rel); });
+        Object.keys(listed).forEach(function (rel) {
+          if (!isSibling(rel)) { files[rel] = listed[rel]; wanted.push(rel); }
+        });
       });
     });
   }, Promise.resolve()).then(function () {

@@ -343,8 +343,7 @@
     return node;
   }
 
-  function toggleButton(label, doneLabel, key, onPress) {
-    var button = el("button", { type: "button", class: "sotay-btn" });
+  function toggleButton(button, label, doneLabel, key, onPress) {
     function paint() {
       var on = stored(key) === "1";
       button.textContent = on ? doneLabel : label;
@@ -353,6 +352,28 @@
     button.addEventListener("click", function () { onPress(stored(key) !== "1"); paint(); });
     paint();
     return button;
+  }
+
+  // The back link, the two buttons and the status line are drawn with the page (site_builder/pages.py), so
+  // nothing moves when this script arrives; a page built before that gets them created here.
+  function articleControls(article) {
+    var actions = article.querySelector(".sotay-actions");
+    if (!actions) {
+      actions = el("div", { class: "sotay-actions", role: "group", "aria-label": "Đánh dấu bài viết" });
+      actions.appendChild(el("button", { type: "button", class: "sotay-btn", "data-sotay-mark": "read" }));
+      actions.appendChild(el("button", { type: "button", class: "sotay-btn", "data-sotay-mark": "saved" }));
+      var anchor = article.querySelector(".sotay-audio") || article.querySelector(".sotay-dateline");
+      if (anchor && anchor.nextSibling) article.insertBefore(actions, anchor.nextSibling);
+      else article.appendChild(actions);
+      article.insertBefore(el("p", { class: "sotay-status", role: "status", "aria-live": "polite" }),
+        actions.nextSibling);
+      article.insertBefore(el("a", { href: "/", class: "sotay-back" }, "← Trang chủ sổ tay"), article.firstChild);
+    }
+    return {
+      read: actions.querySelector('[data-sotay-mark="read"]'),
+      later: actions.querySelector('[data-sotay-mark="saved"]'),
+      status: actions.nextElementSibling
+    };
   }
 
   function setupArticle(article) {
@@ -365,28 +386,19 @@
       store("opened." + id, "1");
       receipt(id, "opened");
     }
-    var status = el("p", { class: "sotay-status", role: "status", "aria-live": "polite" });
-    var read = toggleButton("Đánh dấu đã đọc", "✓ Đã đọc", "read." + id, function (on) {
+    var controls = articleControls(article);
+    var status = controls.status;
+    toggleButton(controls.read, "Đánh dấu đã đọc", "✓ Đã đọc", "read." + id, function (on) {
       if (!on) return;  // a receipt cannot be taken back
       store("read." + id, "1");
       receipt(id, "completed");
       status.textContent = navigator.onLine === false
         ? "Đã ghi nhận. Xác nhận sẽ được gửi khi có mạng." : "Đã ghi nhận bạn đã đọc bài này.";
     });
-    var later = toggleButton("Xem sau", "✓ Đã lưu xem sau", "saved." + id, function (on) {
+    toggleButton(controls.later, "Xem sau", "✓ Đã lưu xem sau", "saved." + id, function (on) {
       saved(id, on);
       status.textContent = on ? "Đã lưu vào danh sách Xem sau." : "Đã bỏ khỏi danh sách Xem sau.";
     });
-    var actions = el("div", { class: "sotay-actions", role: "group", "aria-label": "Đánh dấu bài viết" });
-    actions.appendChild(read);
-    actions.appendChild(later);
-    var anchor = article.querySelector(".sotay-audio") || article.querySelector(".sotay-dateline");
-    if (anchor && anchor.nextSibling) article.insertBefore(actions, anchor.nextSibling);
-    else article.appendChild(actions);
-    article.insertBefore(status, actions.nextSibling);
-    // The layer's own header leads to the layer's home; members want the merged reader home.
-    var back = el("a", { href: "/", class: "sotay-back" }, "← Trang chủ sổ tay");
-    article.insertBefore(back, article.firstChild);
     article.appendChild(feedbackForm(id, kind));
     learningLinks(article, id, kind);
     trackAudio(article, id);
@@ -478,27 +490,9 @@
     banner.hidden = navigator.onLine !== false;
   }
 
-  // The few rules these controls need, kept with them so the layer theme's stylesheet stays untouched. The first
-  // darkens Material's "red" (#ef5552: 3.4:1 on white) to 6.6:1 for every button and the header; it belongs in
-  // sotay.css and can go from here once it is there.
-  var CSS = "body[data-md-color-primary]{--md-primary-fg-color:#b71c1c;--md-primary-fg-color--light:#c62828;" +
-    "--md-primary-fg-color--dark:#7f0000;--md-accent-fg-color:#b71c1c}" +
-    ".sotay-actions{display:flex;flex-wrap:wrap;margin:.5em 0}" +
-    ".sotay-back{display:inline-flex;align-items:center;min-height:48px;font-weight:700}" +
-    ".sotay-status:empty{display:none}.sotay-status{font-weight:700}" +
-    ".sotay-offline{background:#fff3cd;color:#3d2e00;border:1px solid #c9a227;border-radius:6px;padding:.6em .8em}" +
-    ".sotay-feedback{margin-top:2em;border-top:1px solid #ccc}" +
-    ".sotay-feedback label{display:block;font-weight:700;margin:.8em 0 .3em}" +
-    ".sotay-feedback select,.sotay-feedback textarea{display:block;width:100%;min-height:48px;font:inherit;" +
-    "padding:.5em;border:2px solid #767676;border-radius:6px;background:#fff;color:#000}" +
-    ".sotay-feedback .sotay-btn{margin-top:.8em}";
-
   function setup() {
     var article = document.querySelector(".sotay-article[data-page-id]");
     if (!article) return;
-    if (!document.getElementById("sotay-receipts-css")) {
-      document.head.appendChild(el("style", { id: "sotay-receipts-css" })).textContent = CSS;
-    }
     setupArticle(article);
     offlineBanner();
     document.documentElement.setAttribute("data-sotay-ready", "article");
@@ -519,7 +513,9 @@
 
   if (typeof root.document$ !== "undefined" && root.document$.subscribe) {
     root.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
+  } else if (document.readyState === "loading" && !document.querySelector(".md-content")) {
+    // Loaded async at the end of a layer page, this runs once the page's content is parsed, before Material's
+    // deferred bundle: the article is usable without waiting for it (main.html).
     document.addEventListener("DOMContentLoaded", setup);
   } else {
     setup();

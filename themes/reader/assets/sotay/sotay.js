@@ -32,12 +32,17 @@
     });
   }
 
-  function button(label, onClick) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "sotay-btn";
-    b.textContent = label;
-    b.addEventListener("click", onClick);
+  // The buttons are drawn with the page (site_builder/pages.py) so nothing moves when this script runs; a page
+  // built before that gets them created here.
+  function button(box, role, label) {
+    var b = box.querySelector('[data-sotay-audio="' + role + '"]');
+    if (!b) {
+      b = document.createElement("button");
+      b.type = "button";
+      b.className = "sotay-btn";
+      b.textContent = label;
+      box.appendChild(b);
+    }
     return b;
   }
 
@@ -49,11 +54,19 @@
     if (box.sotayReady || !box.getAttribute("data-src")) return;
     box.sotayReady = true;
     var key = "position." + (box.getAttribute("data-page-id") || box.getAttribute("data-src"));
-    var audio = document.createElement("audio");
-    audio.preload = "none";
-    audio.src = box.getAttribute("data-src");
+    var audio = box.querySelector("audio");
+    if (!audio) {
+      audio = document.createElement("audio");
+      audio.preload = "none";
+      audio.src = box.getAttribute("data-src");
+      box.insertBefore(audio, box.firstChild);
+    }
     var rateIndex = SPEEDS.indexOf(Number(stored("rate"))) >= 0 ? SPEEDS.indexOf(Number(stored("rate"))) : 1;
-    var play = button("▶ Nghe đọc", function () {
+    var play = button(box, "play", "▶ Nghe đọc");
+    var back = button(box, "back", "⟲ Lùi 10 giây");
+    var speed = button(box, "speed", speedLabel(SPEEDS[rateIndex]));
+    speed.textContent = speedLabel(SPEEDS[rateIndex]);
+    play.addEventListener("click", function () {
       if (audio.paused) {
         var position = Number(stored(key));
         if (position && !audio.currentTime) audio.currentTime = position;
@@ -63,8 +76,8 @@
         audio.pause();
       }
     });
-    var back = button("⟲ Lùi 10 giây", function () { audio.currentTime = Math.max(0, audio.currentTime - 10); });
-    var speed = button(speedLabel(SPEEDS[rateIndex]), function () {
+    back.addEventListener("click", function () { audio.currentTime = Math.max(0, audio.currentTime - 10); });
+    speed.addEventListener("click", function () {
       rateIndex = (rateIndex + 1) % SPEEDS.length;
       audio.playbackRate = SPEEDS[rateIndex];
       speed.textContent = speedLabel(SPEEDS[rateIndex]);
@@ -76,10 +89,6 @@
       store(key, String(audio.currentTime));
     });
     audio.addEventListener("ended", function () { play.textContent = "▶ Nghe lại"; store(key, "0"); });
-    box.appendChild(audio);
-    box.appendChild(play);
-    box.appendChild(back);
-    box.appendChild(speed);
   }
 
   function setup() {
@@ -89,7 +98,9 @@
 
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
+  } else if (document.readyState === "loading" && !document.querySelector(".md-content")) {
+    // Loaded async at the end of a layer page, this runs once the page's content is parsed, before Material's
+    // deferred bundle: the article is usable without waiting for it (main.html).
     document.addEventListener("DOMContentLoaded", setup);
   } else {
     setup();
