@@ -149,3 +149,20 @@ def test_a_round_is_seen_and_taken_by_the_readers_of_its_layer_only(tree, open_r
     assert as_member("dv.y1").post(f"/api/learning/rounds/{open_round.pk}/attempt").status_code == 404
     assert [r["id"] for r in as_member("dv.x1").get("/api/learning/rounds").json()] == [open_round.pk]
     assert as_member("dv.y1").get("/api/learning/rounds").json() == []
+
+
+def test_an_open_round_is_in_the_personal_calendar_until_taken(tree, as_member, open_round):
+    """"Lịch của tôi" and the iCalendar feed list the close of a round the member may still take; once the one
+    attempt allowed is submitted it leaves; a member of another district never sees it."""
+    from icalendar import Calendar
+
+    member = as_member("dv.x1")
+    titles = [e["title"] for e in member.get("/api/my-calendar").json()]
+    assert f"Hạn thi: {open_round.title}" in titles
+    feed = member.post("/api/calendar/token").json()["url"].split("testserver", 1)[1]
+    events = {str(e["SUMMARY"]) for e in Calendar.from_ical(member.get(feed).content).walk("VEVENT")}
+    assert f"Hạn thi: {open_round.title}" in events
+    assert f"Hạn thi: {open_round.title}" not in [e["title"] for e in as_member("dv.y1").get("/api/my-calendar").json()]
+    Attempt.objects.create(round=open_round, member=tree["dv.x1"], started_at=timezone.now(),
+                           submitted_at=timezone.now(), deadline=timezone.now())
+    assert f"Hạn thi: {open_round.title}" not in [e["title"] for e in member.get("/api/my-calendar").json()]

@@ -119,3 +119,20 @@ def test_cells_with_the_same_news_share_one_audio_and_members_read_their_own_dig
     own = client.get("/ban-tin/2026-W48/")  # where the printed sheet's QR code leads
     assert own.status_code == 200 and "Chi bộ Đồng Tâm ra quân làm đường" in own.content.decode()
     assert x2.pdf != x1.pdf and Digest.objects.get(unit=x3, period="2026-W48").pdf == x2.pdf
+
+
+def test_the_cells_digest_is_offered_in_tai_ve_may_with_its_size(tree, week, client):
+    """"Tải về máy" offers the member's own cell's newest digest (page, PDF) with its size; another cell's member
+    is offered their own, not this one."""
+    from tests.factories import PASSWORD
+
+    make_digests("2026-W48", cells=[tree["x1"]], workers=1, speech=False)
+    digest = Digest.objects.get(unit=tree["x1"], period="2026-W48")
+    assert client.login(username="dv.x1", password=PASSWORD)
+    items = client.get("/api/offline-items").json()["items"]
+    [item] = [i for i in items if i["key"] == "digest-2026-W48"]
+    assert f"/api/digests/{digest.pk}/pdf" in item["urls"] and f"/ban-tin/{digest.pk}/" in item["urls"]
+    assert item["bytes"] > 4096
+    client.logout()
+    assert client.login(username="dv.y1", password=PASSWORD)
+    assert not [i for i in client.get("/api/offline-items").json()["items"] if i["key"].startswith("digest-")]

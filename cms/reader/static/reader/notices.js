@@ -78,7 +78,7 @@
   }
 
   function digests(box) {
-    getJSON("/api/digests").then(function (list) {
+    return getJSON("/api/digests").then(function (list) {
       if (!list.length) return;
       var latest = list[0];
       var link = el("a", { class: "btn", href: latest.page_url,
@@ -91,11 +91,13 @@
   function start() {
     var box = $("notices-home");
     if (!box) return;
-    refresh(box);
+    var drawn = [refresh(box)];
     setInterval(function () { if (!document.hidden) refresh(box); }, POLL_MS);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(box); });
     var digestBox = $("digest-home");
-    if (digestBox) digests(digestBox);
+    if (digestBox) drawn.push(digests(digestBox));
+    // The home appears once the notices and the digest link are drawn, so nothing below them moves (shell.js).
+    if (window.sotayHome) window.sotayHome.wait(Promise.all(drawn));
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -141,7 +141,7 @@
       tools.appendChild(el("a", { class: "btn", href: "/ke-hoach/", text: "Kế hoạch ngành dọc" }));
     }
     section.appendChild(tools);
-    getJSON("/api/tasks/mine").then(function (answer) {
+    var drawn = getJSON("/api/tasks/mine").then(function (answer) {
       if (answer.status !== 200) { status.textContent = detail(answer.data, "Chưa tải được việc của bạn."); return; }
       status.textContent = answer.data.length ? (answer.offline ? "Danh sách đã lưu trên máy (ngoại tuyến)." : "") :
         "Bạn không có việc nào đang chờ.";
@@ -154,6 +154,8 @@
       });
       section.setAttribute("data-ready", "1");
     }, function () { status.textContent = "Ngoại tuyến: việc của bạn sẽ hiện khi có mạng."; });
+    // The home appears once this part is drawn too, so nothing below it moves (shell.js).
+    if (window.sotayHome) window.sotayHome.wait(drawn);
   }
 
   /* --- giving a task, a task's progress ------------------------------------------------------------------ */
