@@ -92,12 +92,15 @@ def _closed_contest(province: UnitPage, rng: random.Random) -> None:
         description="Mỗi đảng viên làm một lượt, 10 câu trong 15 phút. Xếp hạng theo điểm, bằng điểm thì ai làm "
                     "nhanh hơn xếp trên.")
     pool = list(contest.pool())
+    drawn_count = min(contest.question_count, len(pool))  # a province with few resolutions has a smaller bank
+    if not drawn_count:
+        return
     members = list(eligible_members(Member.objects.all()).order_by("pk"))
     attempts, answers = [], []
     for member in members:
         if rng.random() > 0.7:
             continue  # three in ten did not take part
-        drawn = rng.sample(pool, 10)
+        drawn = rng.sample(pool, drawn_count)
         started = contest.opens_at + timedelta(hours=rng.randint(1, 150))
         taken = timedelta(seconds=rng.randint(180, 880))
         skill = rng.uniform(0.4, 0.95)

@@ -54,14 +54,16 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_sotay_reads_the_settings_file_with_any_secret_and_keeps_its_cache_in_the_var_dir(tmp_path):
-    code = "from django.conf import settings; print(settings.SECRET_KEY); print(settings.CACHES['default']['LOCATION'])"
+def test_sotay_reads_the_settings_file_with_any_secret_and_shares_its_throttles_through_the_database(tmp_path):
+    """Nothing another node must see is kept on this machine: throttles live in the database's cache table."""
+    code = ("from django.conf import settings; print(settings.SECRET_KEY); "
+            "print(settings.CACHES[settings.SOTAY_THROTTLE_CACHE]['BACKEND'])")
     out = subprocess.run([str(SOTAY), "manage", "shell", "-c", code], env=_production_env(tmp_path),
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    secret, cache = out.stdout.strip().splitlines()[-2:]
+    secret, backend = out.stdout.strip().splitlines()[-2:]
     assert secret == SECRET
-    assert Path(cache) == tmp_path / "var" / "cache"
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
 
 
 def test_a_missing_settings_file_is_one_vietnamese_line(tmp_path):
