@@ -12,7 +12,7 @@ from cms.learning.models import Attempt, AttemptAnswer, Question
 
 from .conftest import right_choices
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 N = 50
 
 
