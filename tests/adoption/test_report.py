@@ -136,7 +136,7 @@ def test_the_report_costs_the_same_few_queries_whatever_the_tree(tree, history):
         with CaptureQueriesContext(connection) as queries:
             adoption_rows(tree[code])
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1] <= 7
+    assert counts[0] == counts[1] <= 8  # PostgreSQL adds SET LOCAL jit = off
 
 
 def test_the_schema_documents_the_endpoint(tree, api):
