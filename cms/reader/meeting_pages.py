@@ -26,7 +26,13 @@ def _page(request: HttpRequest, template: str, **context) -> HttpResponse:
 
 @require_safe
 def schedule_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "reader/meeting_schedule.html")
+    """The form for those who schedule (leaders; committee members for committee meetings); others are told who
+    does, instead of a form the API would refuse."""
+    from cms.org.selectors import may_still_read, member_of
+
+    member = member_of(request.user) if request.user.is_authenticated else None
+    may_schedule = may_still_read(member) and (member.is_leader or member.is_committee)
+    return _page(request, "reader/meeting_schedule.html", may_schedule=may_schedule)
 
 
 @require_safe

@@ -181,3 +181,14 @@ def test_the_schedule_form_offers_materials_everyone_called_may_read(tree, as_me
     assert offered[0]["kind"] == "meeting" and offered[0]["title"] == own.title
     assert committee.pk in [m["id"] for m in secretary.get("/api/meetings/materials?tier=committee").json()]
     assert as_member("dv.x1").get("/api/meetings/materials").status_code == 403
+
+
+def test_the_schedule_page_is_a_form_for_those_who_schedule_and_a_sentence_for_others(tree, client):
+    from tests.factories import PASSWORD
+
+    assert client.login(username="bt.x1", password=PASSWORD)
+    assert 'id="schedule-form"' in client.get("/sinh-hoat/").content.decode()
+    client.logout()
+    assert client.login(username="dv.x1", password=PASSWORD)
+    page = client.get("/sinh-hoat/").content.decode()
+    assert 'id="schedule-form"' not in page and "mới xếp lịch họp" in page
