@@ -37,7 +37,7 @@
   }
 
   function card(notice, box) {
-    var item = el("article", { class: "notice", "data-notice": String(notice.id), role: "alert" });
+    var item = el("section", { class: "notice", "data-notice": String(notice.id), role: "alert" });
     item.appendChild(el("p", { class: "notice-label", text: "Thông báo khẩn" }));
     item.appendChild(el("h2", { class: "notice-title", text: notice.title }));
     notice.body.split(/\n+/).forEach(function (line) { item.appendChild(el("p", { text: line })); });
