@@ -40,6 +40,9 @@ OWNED = ["/opt/sotay", "/opt/uv", "/var/lib/sotay", "/var/backups/sotay", "/etc/
          "/etc/nginx/sites-available/sotay", "/etc/nginx/sites-enabled/sotay",
          "/etc/nginx/conf.d/sotay-resolver.conf", "/etc/postgresql/15/main/conf.d/sotay.conf",
          "/etc/ssl/sotay-install-test"]
+# Written while this test owns the machine: a run stopped half-way (a killed CI job) leaves it, and the next run
+# removes that run's installation instead of refusing the machine.
+MARKER = Path("/var/tmp/sotay-install-test")
 DB_PASSWORD = "pw-" + uuid.uuid4().hex[:12]
 # A secret no shell would take unquoted, as the settings file must allow (docs/deploy.md, section 4).
 SECRET_KEY = "k(e)y;$HOME'\"`x` #" + uuid.uuid4().hex
@@ -246,11 +249,16 @@ def cleanup(state: Path, default_site: str | None) -> None:
 def machine(tmp_path):
     if os.geteuid() != 0 or not Path("/etc/debian_version").exists():
         pytest.skip("needs root on Debian")
-    leftovers = [p for p in OWNED if os.path.lexists(p)]
-    if leftovers or subprocess.run(["id", "sotay"], capture_output=True).returncode == 0:
-        pytest.fail(f"the machine already has a sotay installation: {leftovers or 'user sotay'}")
     state = tmp_path / "state"
     state.mkdir()
+    leftovers = [p for p in OWNED if os.path.lexists(p)]
+    if MARKER.exists():
+        # An earlier run of this test was stopped before its clean-up: what it installed goes first.
+        cleanup(state, MARKER.read_text(encoding="utf-8") or None)
+        MARKER.unlink()
+        leftovers = [p for p in OWNED if os.path.lexists(p)]
+    if leftovers or subprocess.run(["id", "sotay"], capture_output=True).returncode == 0:
+        pytest.fail(f"the machine already has a sotay installation: {leftovers or 'user sotay'}")
     home = tmp_path / "home"
     home.mkdir()
     (home / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
@@ -269,6 +277,7 @@ def machine(tmp_path):
                     f"\"-p {pg_port} -k {pg} -c listen_addresses=127.0.0.1\" start >/dev/null"], check=True)
     default_site = os.readlink("/etc/nginx/sites-enabled/default") \
         if os.path.islink("/etc/nginx/sites-enabled/default") else None
+    MARKER.write_text(default_site or "", encoding="utf-8")
     with running_s3_server() as s3_endpoint:
         env = {**machine_env(), "LANG": "C.UTF-8", "HOME": str(home),
                "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", "/root/.cache/uv"),
@@ -291,6 +300,7 @@ def machine(tmp_path):
             subprocess.run([*as_postgres, f"cd / && {bindir}/pg_ctl -D {pg}/data -m immediate stop"],
                            capture_output=True, check=False)
             shutil.rmtree(pg, ignore_errors=True)
+            MARKER.unlink(missing_ok=True)
 
 
 def test_deploy_md_installs_a_working_site_and_a_backup_restores_it(machine):
