@@ -75,6 +75,9 @@ class Round(models.Model):
     resolution = models.CharField(_("chỉ lấy câu hỏi của nghị quyết"), max_length=80, blank=True)
     topic = models.CharField(_("chỉ lấy câu hỏi của chủ đề"), max_length=120, blank=True)
     winners = models.PositiveSmallIntegerField(_("số giải (in giấy chứng nhận)"), default=3)
+    # Raised whenever a question of a bank changes or goes: a process's cached answer key (cms/learning/keys.py)
+    # is trusted only for the version it was read at, and this row is read with every attempt anyway.
+    key_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,6 +33,13 @@ def visible_round(member: Member | None, pk: int) -> Round | None:
     return round_ if round_ is not None and can_see(member, round_) else None
 
 
+def own_attempt(member: Member | None, pk: int) -> Attempt | None:
+    """The member's attempt `pk` with its round and the round's unit, one query."""
+    if member is None or not 0 < pk < 2**31:
+        return None
+    return Attempt.objects.select_related("round__unit").filter(pk=pk, member=member).first()
+
+
 def own_attempts(member: Member, round_: Round) -> list[Attempt]:
     return list(Attempt.objects.filter(round=round_, member=member).order_by("number"))
 

@@ -3,8 +3,10 @@
 The server's clock is the only clock: an attempt's deadline is `started_at + time_limit` (never past the
 round's close), answers arriving after it (plus a few seconds for the network) are refused, and an attempt
 left unsubmitted is scored with what was saved once its deadline passes. A member's attempt is submitted once:
-the row is locked (`select_for_update`) while it is scored, and the (round, member, number) key stops a second
-start of the same attempt, however many requests arrive together.
+the update that marks it submitted only matches a row not yet submitted (a concurrent one waits on the row lock
+and then matches nothing), and the (round, member, number) key stops a second start of the same attempt, however
+many requests arrive together. Answers are checked and scored against the round's answer key cached in the
+process (keys.py), so saving or submitting reads no question.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from django.utils.translation import gettext as _
 from cms.api.services import Conflict, Forbidden, ServiceError
 from cms.org.models import Member
 
-from .models import Attempt, AttemptAnswer, Question, QuestionKind, Round
+from .keys import KeyEntry, answer_key
+from .models import Attempt, AttemptAnswer, QuestionKind, Round
 from .selectors import can_see
 
 GRACE = timedelta(seconds=5)  # a request sent just before the deadline is still in time
@@ -49,7 +52,10 @@ def start_attempt(*, member: Member, round_: Round, now: datetime | None = None)
     for attempt in attempts:
         if attempt.submitted_at is None and now <= attempt.deadline + GRACE:
             return attempt
-    finish_expired(round_=round_, member=member, now=now)
+    for attempt in attempts:  # one whose time ran out unsubmitted counts what was saved (as finish_expired does)
+        if attempt.submitted_at is None and attempt.deadline < now - GRACE:
+            attempt.round = round_
+            submit_attempt(member=member, attempt=attempt, now=attempt.deadline)
     if len(attempts) >= round_.attempts_allowed:
         raise Conflict(_("Bạn đã làm hết số lượt của đợt thi này."))
     pool = list(round_.pool().values_list("pk", flat=True))
@@ -66,22 +72,23 @@ def start_attempt(*, member: Member, round_: Round, now: datetime | None = None)
         return Attempt.objects.get(round=round_, member=member, number=len(attempts) + 1)
 
 
-def _validate(attempt: Attempt, answers: list[GivenAnswer],
-              questions: dict[int, Question] | None = None) -> dict[int, list[int]]:
-    if questions is None:
-        questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
+def _validate(attempt: Attempt, answers: list[GivenAnswer], key: dict[int, KeyEntry]) -> dict[int, list[int]]:
     clean: dict[int, list[int]] = {}
     for given in answers:
-        question = questions.get(given.question)
-        if question is None:
+        entry = key.get(given.question)
+        if entry is None:
             raise ServiceError(_("Câu hỏi này không thuộc bài làm của bạn."))
         picked = sorted(set(given.choices))
-        if any(i < 0 or i >= len(question.choices) for i in picked):
+        if any(i < 0 or i >= entry.count for i in picked):
             raise ServiceError(_("Phương án không hợp lệ."))
-        if question.kind == QuestionKind.SINGLE and len(picked) > 1:
+        if entry.kind == QuestionKind.SINGLE and len(picked) > 1:
             raise ServiceError(_("Câu hỏi này chỉ chọn một phương án."))
-        clean[question.pk] = picked
+        clean[given.question] = picked
     return clean
+
+
+def _key(attempt: Attempt) -> dict[int, KeyEntry]:
+    return answer_key(attempt.round, attempt.questions)
 
 
 def _store(attempt: Attempt, answers: dict[int, list[int]]) -> None:
@@ -100,26 +107,21 @@ def save_answers(*, member: Member, attempt: Attempt, answers: list[GivenAnswer]
     now = now or timezone.now()
     if attempt.member_id != member.pk:
         raise Forbidden(_("Đây không phải bài làm của bạn."))
-    clean = _validate(attempt, answers)
+    clean = _validate(attempt, answers, _key(attempt))
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update().only("submitted_at", "deadline").get(pk=attempt.pk)
         if locked.submitted_at is not None:
             raise Conflict(_("Bài làm đã nộp, không sửa được nữa."))
         if now > locked.deadline + GRACE:
             raise Conflict(_("Đã hết giờ làm bài; các câu đã trả lời trước đó vẫn được tính."))
-        _store(locked, clean)
-    return locked
+        _store(attempt, clean)
+    attempt.deadline = locked.deadline
+    return attempt
 
 
-def score(attempt: Attempt, questions: dict[int, Question] | None = None) -> int:
-    if questions is None:
-        questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
-    total = 0
-    for answer in AttemptAnswer.objects.filter(attempt=attempt):
-        question = questions.get(answer.question_id)
-        if question is not None and frozenset(answer.choices) == question.correct:
-            total += 1
-    return total
+def score(answers: dict[int, list[int]], key: dict[int, KeyEntry]) -> int:
+    """Right answers among `answers` (question → choices): the choices are exactly the right ones."""
+    return sum(1 for q, choices in answers.items() if q in key and frozenset(choices) == key[q].correct)
 
 
 @dataclass
@@ -130,22 +132,38 @@ class Submitted:
 
 def submit_attempt(*, member: Member, attempt: Attempt, answers: list[GivenAnswer] | None = None,
                    now: datetime | None = None) -> Submitted:
-    """Submit once: the first request scores the attempt; every other one finds it submitted and counts nothing."""
+    """Submit once: the first request scores the attempt; every other one finds it submitted and counts nothing.
+
+    `attempt` comes with its round (`attempt.round`, for the cached key). Once is the database's doing: the update
+    that sets `submitted_at` only touches a row where it is still empty, and a second request waits on the first's
+    row lock, then finds it set. When the submission answers every question, the score is known before that update
+    and the whole submission is two statements; otherwise the answers saved earlier are read under the lock."""
     now = now or timezone.now()
     if attempt.member_id != member.pk:
         raise Forbidden(_("Đây không phải bài làm của bạn."))
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.questions)}
-    clean = _validate(attempt, answers or [], questions)
+    key = _key(attempt)
+    clean = _validate(attempt, answers or [], key)
+    in_time = now <= attempt.deadline + GRACE
+    if not in_time:
+        clean = {}  # answers sent after the time limit are not kept; the ones saved in time count
+    complete = bool(clean) and key.keys() <= clean.keys()
+    submitted_at = min(now, attempt.deadline)
+    unsubmitted = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.submitted_at is not None:
-            return Submitted(locked, counted=False)
-        if clean and now <= locked.deadline + GRACE:
-            _store(locked, clean)
-        locked.submitted_at = min(now, locked.deadline)
-        locked.score = score(locked, questions)
-        locked.save(update_fields=["submitted_at", "score"])
-    return Submitted(locked, counted=True)
+        if complete:
+            points = score(clean, key)
+            counted = unsubmitted.update(submitted_at=submitted_at, score=points)
+        else:
+            counted = unsubmitted.update(submitted_at=submitted_at)
+        if not counted:
+            return Submitted(attempt, counted=False)
+        _store(attempt, clean)
+        if not complete:
+            saved = dict(AttemptAnswer.objects.filter(attempt=attempt).values_list("question_id", "choices"))
+            points = score(saved, key)
+            Attempt.objects.filter(pk=attempt.pk).update(score=points)
+    attempt.submitted_at, attempt.score = submitted_at, points
+    return Submitted(attempt, counted=True)
 
 
 def finish_expired(*, round_: Round, member: Member | None = None, now: datetime | None = None) -> int:
@@ -155,6 +173,7 @@ def finish_expired(*, round_: Round, member: Member | None = None, now: datetime
     if member is not None:
         expired = expired.filter(member=member)
     finished = 0
-    for attempt in expired:
+    for attempt in expired.select_related("member"):
+        attempt.round = round_
         finished += submit_attempt(member=attempt.member, attempt=attempt, now=attempt.deadline).counted
     return finished

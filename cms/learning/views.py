@@ -27,7 +27,17 @@ from . import polls as polls_mod
 from . import serializers as s
 from .models import Attempt, AttemptAnswer, Essay, EssayPhoto, Poll, PollResponse, Question
 from .renderers import PollCSVRenderer, PollXLSXRenderer, RoundRollupCSVRenderer, RoundRollupXLSXRenderer
-from .selectors import own_attempts, ranking, rollup, rollup_unit, visible_qa, visible_round, visible_rounds
+from .selectors import (
+    can_see,
+    own_attempt,
+    own_attempts,
+    ranking,
+    rollup,
+    rollup_unit,
+    visible_qa,
+    visible_round,
+    visible_rounds,
+)
 
 ID_RE = re.compile(r"^[0-9]{1,10}$")
 ERRORS = {400: api_s.DetailSerializer, 403: api_s.DetailSerializer, 404: api_s.DetailSerializer,
@@ -42,9 +52,10 @@ class RoundView(ApiView):
         return round_
 
     def attempt(self, pk: int) -> Attempt:
-        attempt = Attempt.objects.select_related("round__unit").filter(pk=pk, member=self.member).first() \
-            if pk < 2**31 else None
-        if attempt is None or visible_round(self.member, attempt.round_id) is None:
+        """The member's own attempt at a round they may still see (the layer rule), read with its round and unit
+        in one query; anyone else's is not found."""
+        attempt = own_attempt(self.member, pk)
+        if attempt is None or not can_see(self.member, attempt.round):
             raise NotFound(_("Không tìm thấy bài làm."))
         return attempt
 
@@ -88,8 +99,7 @@ class AnswersView(RoundView):
                    request=s.AnswersInSerializer, responses={200: s.SavedSerializer, **ERRORS})
     def put(self, request, pk: int):
         attempt = self.attempt(pk)
-        data = _validated(s.AnswersInSerializer, request.data)
-        given = [services.GivenAnswer(**a) for a in data["answers"]]
+        given = s.given_answers(request.data, required=True)
         attempt = services.save_answers(member=self.member, attempt=attempt, answers=given)
         remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
         return Response({"saved": len(given), "remaining_s": remaining})
@@ -100,8 +110,7 @@ class SubmitView(RoundView):
                    request=s.SubmitInSerializer, responses={200: s.SubmittedSerializer, **ERRORS})
     def post(self, request, pk: int):
         attempt = self.attempt(pk)
-        data = _validated(s.SubmitInSerializer, request.data or {})
-        given = [services.GivenAnswer(**a) for a in data.get("answers", [])]
+        given = s.given_answers(request.data)
         done = services.submit_attempt(member=self.member, attempt=attempt, answers=given)
         return Response({"submitted": True, "counted": done.counted, "results_at": attempt.round.closes_at})
 
