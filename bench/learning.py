@@ -7,7 +7,9 @@ with one in ten of them sending their submission a second time at the same momen
 - `submissions_per_s` and `submit_p95_ms` of `POST /api/learning/attempts/<id>/submit`;
 - `lost_or_double`: submitters without exactly one submitted attempt, or whose stored score is not the score of
   the answers they sent (a retry scored twice, or an answer lost), plus any retry that counted;
-- `ranking_s`: the round's ranking of every member (97,250 at full scale) once the round has closed.
+- `ranking_s`: the round's ranking of every member (97,250 at full scale) once the round has closed;
+- `cpu_ms_per_submit`: CPU time of gunicorn and of PostgreSQL (from /proc) per submit request, retries included,
+  and of this process's clients: what a request costs whatever else the machine is running, unlike the rates.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.api import SCALES, Postgres, free_port, p95, seed, start_server
+from bench.cluster import cpu_seconds
 
 QUESTIONS = 60
 PER_ATTEMPT = 20
@@ -179,7 +182,15 @@ def main(argv: list[str]) -> int:
         server = start_server(env, port, args.workers, workdir / "gunicorn.log")
         # First requests load the URLconf, DRF and Wagtail in every gunicorn worker: not what is measured.
         submit_all(port, [(world["jobs"][0][0], 0, b"{}", False)] * (args.workers * 4), args.workers * 2)
+        pids = {"gunicorn": [server.pid]}
+        if database.cluster is not None:
+            pids["postgres"] = [int((database.cluster / "data" / "postmaster.pid").read_text().split()[0])]
+        load = os.getloadavg()
+        cpu_before = {name: cpu_seconds(p) for name, p in pids.items()}
+        client_before = time.process_time()
         latencies, statuses, seconds, counted = submit_all(port, jobs, args.concurrency)
+        cpu = {name: cpu_seconds(p) - cpu_before[name] for name, p in pids.items()}
+        cpu["clients"] = time.process_time() - client_before
         submitted = dict(Attempt.objects.filter(pk__in=list(world["expected"]), submitted_at__isnull=False)
                          .values_list("pk", "score"))
         wrong = sum(1 for pk, score in world["expected"].items() if submitted.get(pk) != score or counted[pk] != 1)
@@ -199,6 +210,9 @@ def main(argv: list[str]) -> int:
             "lost_or_double": wrong + extra,
             "ranked": len(table),
             "ranking_s": round(ranking_s, 2),
+            "cpu_ms_per_submit": {name: round(1000 * used / len(jobs), 2) for name, used in cpu.items()},
+            "cores": os.cpu_count(),
+            "load_before": [round(x, 2) for x in load],
         }
     finally:
         if server is not None:

@@ -40,6 +40,25 @@ def own_attempt(member: Member | None, pk: int) -> Attempt | None:
     return Attempt.objects.select_related("round__unit").filter(pk=pk, member=member).first()
 
 
+# What the access rule, the time limit and the cached answer key read of an attempt being saved or submitted.
+_WRITE_FIELDS = ("round_id", "member_id", "number", "questions", "started_at", "deadline", "submitted_at", "score",
+                 "max_score", "member__user_id", "member__unit_id", "member__role", "member__status",
+                 "member__unit__code_path", "round__unit_id", "round__tier", "round__closes_at", "round__created_at",
+                 "round__key_version", "round__unit__code_path")
+
+
+def attempt_for_writing(user, pk: int) -> Attempt | None:
+    """`user`'s attempt `pk` with their member profile and unit, its round and the round's unit: one query for
+    everything saving or submitting needs (the fields read are listed; any other is loaded when touched)."""
+    if not 0 < pk < 2**31:
+        return None
+    attempt = (Attempt.objects.select_related("member__unit", "round__unit").only(*_WRITE_FIELDS)
+               .filter(pk=pk, member__user=user).first())
+    if attempt is not None:
+        attempt.member.user = user
+    return attempt
+
+
 def own_attempts(member: Member, round_: Round) -> list[Attempt]:
     return list(Attempt.objects.filter(round=round_, member=member).order_by("number"))
 
