@@ -52,11 +52,13 @@ def attempt_for_writing(user, pk: int) -> Attempt | None:
     everything saving or submitting needs (the fields read are listed; any other is loaded when touched)."""
     if not 0 < pk < 2**31:
         return None
-    attempt = (Attempt.objects.select_related("member__unit", "round__unit").only(*_WRITE_FIELDS)
-               .filter(pk=pk, member__user=user).first())
-    if attempt is not None:
-        attempt.member.user = user
-    return attempt
+    # A slice, not .first(): at most one row matches, and ordering it would cost compiling an ORDER BY.
+    found = list(Attempt.objects.select_related("member__unit", "round__unit").only(*_WRITE_FIELDS)
+                 .filter(pk=pk, member__user=user)[:1])
+    if not found:
+        return None
+    found[0].member.user = user
+    return found[0]
 
 
 def own_attempts(member: Member, round_: Round) -> list[Attempt]:
