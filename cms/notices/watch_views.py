@@ -16,7 +16,7 @@ from cms.api.views import ApiView
 from . import watch
 
 
-class VersionSerializer(serializers.Serializer):
+class NoticeVersionSerializer(serializers.Serializer):
     version = serializers.CharField(help_text="Đổi khi có thông báo khẩn mới (hoặc bị thu hồi) gửi đến bạn")
     watch = serializers.CharField(required=False,
                                   help_text="Mã gửi kèm (tiêu đề X-Sotay-Watch) ở các lần hỏi sau, dùng 15 phút")
@@ -36,7 +36,7 @@ class NoticeVersionView(ApiView):
         parameters=[OpenApiParameter(watch.WATCH_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER,
                                      description="Mã theo dõi nhận ở lần hỏi trước"),
                     OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: VersionSerializer, 304: None, 401: api_s.DetailSerializer, 403: api_s.DetailSerializer},
+        responses={200: NoticeVersionSerializer, 304: None, 401: api_s.DetailSerializer, 403: api_s.DetailSerializer},
     )
     def get(self, request):
         scope = watch.read_token(request.headers.get(watch.WATCH_HEADER, ""))
