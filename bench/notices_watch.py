@@ -34,14 +34,14 @@ def _proc_tree(pid: int) -> list[int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its living descendants."""
+    """User + system CPU of a process and its descendants, living or ended (reaped: their parent's cutime)."""
     total = 0
     for each in _proc_tree(pid):
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime (clock ticks)
     return total / 100
 
 
