@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
@@ -37,6 +38,14 @@ WATCH_SALT = "sotay.notices.watch"
 WATCH_MAX_AGE = 15 * 60
 STAMP_TTL = 10 * 60
 WATCH_HEADER = "X-Sotay-Watch"
+# How often an open home asks (seconds), told in every answer: an operator facing a storm of open homes raises
+# SOTAY_NOTICE_POLL_S and every home slows down at its next question (the 5-second promise is then traded).
+POLL_HEADER = "X-Sotay-Poll"
+POLL_DEFAULT_S = 3
+
+
+def poll_seconds() -> int:
+    return max(1, int(getattr(settings, "SOTAY_NOTICE_POLL_S", POLL_DEFAULT_S)))
 
 Scope = tuple[list[str], list[str]]
 

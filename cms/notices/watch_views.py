@@ -55,5 +55,6 @@ class NoticeVersionView(ApiView):
         else:
             response = Response({"version": tag, "watch": token} if token else {"version": tag})
         response["ETag"] = etag
+        response[watch.POLL_HEADER] = str(watch.poll_seconds())
         response["Cache-Control"] = "private, no-cache"
         return response

@@ -82,3 +82,11 @@ def test_without_a_valid_watch_token_the_session_is_checked(tree, as_member, cli
     refused = home.get("/api/notices/version", headers={WATCH_HEADER: tampered})
     assert refused.status_code == 403 and "watch" not in refused.json()
     assert home.get("/api/notices", {"unseen": 1}).status_code == 403  # the full fetch refuses at once
+
+
+def test_the_server_tells_every_home_how_often_to_ask(tree, as_member, settings):
+    home = as_member("dv.x1")
+    assert home.get("/api/notices/version")["X-Sotay-Poll"] == "3"
+    settings.SOTAY_NOTICE_POLL_S = 20  # an operator slowing every open home down under a storm
+    version, token = first_look(home)
+    assert look(home, token, version)["X-Sotay-Poll"] == "20"

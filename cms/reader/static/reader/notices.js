@@ -78,16 +78,16 @@
     }).catch(function () { /* offline: what is shown stays */ });
   }
 
-  /* A new notice within seconds without push: while the home is visible, ask every WATCH_MS for the version of
+  /* A new notice within seconds without push: while the home is visible, ask every 3 s (or as the server says) for the version of
      the member's notices (one tiny answer from the server's shared cache, usually 304) and fetch the notices
      only when it changes. The server's watch token spares it the session lookup (cms/notices/watch.py). */
-  var WATCH_MS = 3000;
+  var watchMs = 3000;
   var watched = { token: "", version: "", at: 0, stopped: false };
 
   function watch(box) {
     var timer = null;
     function schedule() {
-      if (!timer && !document.hidden && !watched.stopped) timer = setTimeout(tick, WATCH_MS);
+      if (!timer && !document.hidden && !watched.stopped) timer = setTimeout(tick, watchMs);
     }
     function tick() {
       timer = null;
@@ -96,6 +96,8 @@
       if (watched.token) headers["X-Sotay-Watch"] = watched.token;
       if (watched.version) headers["If-None-Match"] = '"' + watched.version + '"';
       fetch("/api/notices/version", { credentials: "same-origin", headers: headers }).then(function (r) {
+        var every = Number(r.headers.get("X-Sotay-Poll"));
+        if (every >= 1) watchMs = every * 1000;  // the server slows every home down when it must
         if (r.status === 304) { watched.at = Date.now(); return null; }
         if (r.status === 401 || r.status === 403) watched.stopped = true;  // signed out: the minute's check stays
         if (!r.ok) throw new Error(String(r.status));
