@@ -49,3 +49,46 @@ def test_a_repeated_upload_with_the_same_key_stores_the_report_and_its_photo_onc
     other = phone.post(f"/api/tasks/{task['id']}/reports", {**report, "text": "Khác", "photos": [phone_photo()]},
                        format="multipart")
     assert other.status_code == 409 and ReportPhoto.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_report_arriving_twice_at_once_is_stored_once(tree):
+    """Two copies of one upload racing (the phone retried while the first was still being stored): PostgreSQL's
+    unique key lets one in, the other is answered with it. SQLite serialises writers, so it runs on PostgreSQL."""
+    import threading
+    import uuid
+    from datetime import timedelta
+
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from cms.tasks import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers")
+    task = services.assign_task(by=tree["bt.x1"], title="Phát quang đường xóm", whole_unit=True,
+                                due_at=timezone.now() + timedelta(days=3))
+    client_id, when = uuid.uuid4(), timezone.now()
+    start = threading.Barrier(2)
+    stored, errors = [], []
+
+    def upload() -> None:
+        try:
+            start.wait()
+            stored.append(services.report_progress(member=tree["dv.x1"], task=task, percent=50, text="Một nửa.",
+                                                   client_id=client_id, client_time=when,
+                                                   images=[phone_photo()]).pk)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(stored) == 2 and stored[0] == stored[1]
+    assert ProgressReport.objects.count() == 1 and ReportPhoto.objects.count() == 1
