@@ -41,6 +41,8 @@ WATCH_HEADER = "X-Sotay-Watch"
 # How often an open home asks (seconds), told in every answer: an operator facing a storm of open homes raises
 # SOTAY_NOTICE_POLL_S and every home slows down at its next question (the 5-second promise is then traded).
 POLL_HEADER = "X-Sotay-Poll"
+# The version as of a full fetch of the notices, read before them: the home's baseline for its questions.
+LIST_VERSION_HEADER = "X-Sotay-Notices-Version"
 POLL_DEFAULT_S = 3
 
 

@@ -90,3 +90,14 @@ def test_the_server_tells_every_home_how_often_to_ask(tree, as_member, settings)
     settings.SOTAY_NOTICE_POLL_S = 20  # an operator slowing every open home down under a storm
     version, token = first_look(home)
     assert look(home, token, version)["X-Sotay-Poll"] == "20"
+
+
+def test_the_notices_carry_the_version_they_were_read_at(tree, as_member, django_capture_on_commit_callbacks):
+    """The home's baseline: a notice sent between the home's first fetch and its first question is not missed."""
+    home = as_member("dv.x1")
+    listed = home.get("/api/notices", {"unseen": 1})
+    version, token = first_look(home)
+    assert listed["X-Sotay-Notices-Version"] == version
+    with django_capture_on_commit_callbacks(execute=True):
+        send(as_member("cuv.x1"), "Dời sinh hoạt chi bộ")
+    assert look(home, token, listed["X-Sotay-Notices-Version"]).status_code == 200

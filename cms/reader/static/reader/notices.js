@@ -33,6 +33,8 @@
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) throw new Error(String(r.status));
+      var version = r.headers.get("X-Sotay-Notices-Version");  // as of these notices: the watch's baseline
+      if (version) watched.version = version;
       return r.json();
     });
   }
