@@ -8,7 +8,9 @@ then measures:
   cached: the weekly job restarted);
 - `notice_visible_s`: a province-wide notice sent through the API (gunicorn), until every one of `--members`
   members (50 at once, then 200: `notice_visible_s_200`) asking their home's `GET /api/notices?unseen=1` in
-  parallel has it.
+  parallel has it;
+- `notice_visible_watch_s` and `version_*`, `full_check_*`: the same notice reaching homes that ask
+  `/api/notices/version` every 3 s, and the cost of that question next to the full check (bench/notices_watch.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench import notices_watch as watching
 from bench.api import SCALES, Postgres, free_port, run_clients, seed, start_server
 
 # Articles per week in a province like Thái Nguyên (bench.generate: 20,000 articles over ~7 years, by level).
@@ -104,6 +107,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="số tiến trình dựng PDF và âm thanh")
     parser.add_argument("--gunicorn", type=int, default=3, help="số tiến trình gunicorn")
     parser.add_argument("--no-speech", action="store_true")
+    parser.add_argument("--skip-watch", action="store_true", help="không đo đường hỏi phiên bản thông báo")
+    parser.add_argument("--watch-period", type=float, default=3.0, help="trang chủ hỏi phiên bản mỗi … giây")
     return parser.parse_args(argv)
 
 
@@ -160,6 +165,12 @@ def main(argv: list[str]) -> int:
         for count in args.members:  # a new notice each time; the first count is the headline figure
             one = notice_visible(port, sender_token, seeded.tokens[:count])
             visible.update(one if not visible else {f"{k}_{count}": v for k, v in one.items()})
+        if not args.skip_watch:  # the path an open home without push takes (bench/notices_watch.py)
+            visible.update(watching.notice_visible_watch(port, sender_token, seeded.tokens[:max(args.members)],
+                                                         args.watch_period))
+            db_pid = watching.postmaster_pid(database)
+            visible.update(watching.version_cost(port, seeded.tokens, server.pid, db_pid))
+            visible.update(watching.version_cost(port, seeded.tokens, server.pid, db_pid, full=True))
         result = {
             "scale": {"units": seeded.units, "members": seeded.members, "cells": cells, "articles": seeded.articles,
                       "articles_in_week": moved, "period": period.name, "seed_s": seeded.seconds,

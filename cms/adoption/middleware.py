@@ -6,7 +6,8 @@ from django.conf import settings
 
 from .services import DISPLAY_HEADER, record_activity
 
-SKIPPED_PREFIXES = ("/static/", "/media/", "/documents/")
+# /api/notices/version: an open home asks it every few seconds without its session (cms/notices/watch.py).
+SKIPPED_PREFIXES = ("/static/", "/media/", "/documents/", "/api/notices/version")
 
 
 class ActivityMiddleware:

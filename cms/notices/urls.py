@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, watch_views
 
 app_name = "notices"
 
 urlpatterns = [
     path("notices", views.NoticeListView.as_view(), name="notices"),
+    path("notices/version", watch_views.NoticeVersionView.as_view(), name="version"),
     path("notices/sent", views.SentNoticesView.as_view(), name="sent"),
     path("notices/<int:pk>", views.NoticeDetailView.as_view(), name="notice"),
     path("notices/<int:pk>/seen", views.NoticeSeenView.as_view(), name="seen"),

@@ -19,7 +19,7 @@ from cms.org.models import UnitPage
 from cms.org.selectors import can_read_layer
 
 from . import serializers as s
-from . import services
+from . import services, watch
 from .digests import digest_dir
 from .models import Digest, Notice, NoticeAck
 from .renderers import SeenCSVRenderer, SeenXLSXRenderer
@@ -42,11 +42,13 @@ class NoticeListView(NoticeView):
         responses={200: s.NoticeSerializer(many=True)},
     )
     def get(self, request):
+        version = watch.version(watch.scope_of(self.member))  # read before the notices: a safe baseline
         notices = visible_notices(self.member)
         if request.query_params.get("unseen") in ("1", "true"):
             notices = notices.filter(seen=False)
         response = Response(s.NoticeSerializer(notices[:50], many=True).data)
         response["Cache-Control"] = "private, no-cache"
+        response[watch.LIST_VERSION_HEADER] = version
         return response
 
     @extend_schema(

@@ -145,6 +145,8 @@ CACHES = {
     "shared": shared_cache(os.environ.get("SOTAY_REDIS_URL", "")),
 }
 SOTAY_THROTTLE_CACHE = "shared"
+# Seconds between an open home's questions for new urgent notices (cms/notices/watch.py); raise under a storm.
+SOTAY_NOTICE_POLL_S = int(os.environ.get("SOTAY_NOTICE_POLL_S", "3"))
 
 # Committee members reach the admin's reports and feedback inbox by their role (cms/api/backends.py).
 AUTHENTICATION_BACKENDS = [

@@ -10,7 +10,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,11 +97,8 @@ def report_progress(*, member: Member, task: Task, percent: int, text: str = "",
                     client_time: datetime, images: list | None = None) -> ProgressReport:
     """A member's report on their task; the latest by the phone's clock sets the progress."""
     text = text.strip()
-    same = ProgressReport.objects.filter(client_id=client_id).select_related("assignment").first()
+    same = _same_report(member=member, task=task, percent=percent, text=text, client_id=client_id)
     if same is not None:
-        if (same.assignment.task_id, same.assignment.member_id, same.percent, same.text) != (
-                task.pk, member.pk, percent, text):
-            raise Conflict(_("Mã báo cáo đã được dùng cho một báo cáo khác."), conflicts=[str(client_id)])
         return same
     assignment = Assignment.objects.filter(task=task, member=member).first()
     if assignment is None or not can_see_task(member, task):
@@ -113,6 +110,28 @@ def report_progress(*, member: Member, task: Task, percent: int, text: str = "",
     if not text and percent == assignment.percent and not images:
         raise ServiceError(_("Hãy ghi kết quả hoặc cập nhật tiến độ."))
     prepared = [photos.resize(image) for image in images or []]
+    try:
+        return _store_report(assignment=assignment, percent=percent, text=text, client_id=client_id,
+                             client_time=client_time, prepared=prepared)
+    except IntegrityError:  # the same report arriving twice at once (a retry after a dropped answer): keep one
+        same = _same_report(member=member, task=task, percent=percent, text=text, client_id=client_id)
+        if same is None:
+            raise
+        return same
+
+
+def _same_report(*, member: Member, task: Task, percent: int, text: str,
+                 client_id: uuid.UUID) -> ProgressReport | None:
+    """The report already stored under `client_id` (a replay), or None; other content under it is refused."""
+    same = ProgressReport.objects.filter(client_id=client_id).select_related("assignment").first()
+    if same is not None and (same.assignment.task_id, same.assignment.member_id, same.percent, same.text) != (
+            task.pk, member.pk, percent, text):
+        raise Conflict(_("Mã báo cáo đã được dùng cho một báo cáo khác."), conflicts=[str(client_id)])
+    return same
+
+
+def _store_report(*, assignment: Assignment, percent: int, text: str, client_id: uuid.UUID,
+                  client_time: datetime, prepared: list) -> ProgressReport:
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         report = ProgressReport.objects.create(client_id=client_id, assignment=assignment, text=text,

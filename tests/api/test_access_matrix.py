@@ -477,3 +477,29 @@ def test_learning_follows_the_layer_rule_for_every_role_at_every_level(tree, as_
                 editor and home in chain(code))
             results = client.get(f"/api/learning/polls/{poll.pk}/results").status_code
             assert results == (200 if sees else 403), (username, code, tier, "poll results")
+
+
+@pytest.mark.parametrize("username", [m[0] for m in MEMBERS])
+def test_the_notices_version_changes_only_for_the_readers_of_the_notice_for_every_role_at_every_level(
+        tree, as_member, username, django_capture_on_commit_callbacks):
+    """`/api/notices/version`, answered from the shared cache with a watch token, changes for a member when and
+    only when a notice of a layer they may read is sent; without a token or session it answers nothing."""
+    from rest_framework.test import APIClient
+
+    from cms.notices.models import Notice
+    from cms.notices.watch import WATCH_HEADER
+
+    client = as_member(username)
+    first = client.get("/api/notices/version").json()
+    version, token = first["version"], first["watch"]
+    for code, *_rest in UNITS:
+        for tier in TIERS:
+            with django_capture_on_commit_callbacks(execute=True):
+                Notice.objects.create(unit=tree[code], tier=tier, title=f"Khẩn {code} {tier}", body="Nội dung.")
+            answer = client.get("/api/notices/version", headers={WATCH_HEADER: token, "If-None-Match": f'"{version}"'})
+            changed = answer.status_code == 200
+            assert changed == may_read(username, code, tier), (username, code, tier)
+            if changed:
+                version = answer.json()["version"]
+    assert APIClient().get("/api/notices/version").status_code in (401, 403)
+    assert APIClient().get("/api/notices/version", headers={WATCH_HEADER: token}).status_code == 200  # its scope only

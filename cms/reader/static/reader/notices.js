@@ -1,7 +1,8 @@
 /* Thông báo khẩn on top of the home until the member taps "Đã xem", and the cell's latest bản tin.
 
-   Reads /api/notices?unseen=1 when the home opens, every 60 s while it is shown and when the phone comes back
-   to it (a push brings the member here); "Đã xem" is POST /api/notices/<id>/seen (replaying it is harmless).
+   Reads /api/notices?unseen=1 when the home opens, when /api/notices/version (asked every 3 s while the home
+   is shown) changes, every 60 s if that is not answered, and when the phone comes back to it (a push brings
+   the member here); "Đã xem" is POST /api/notices/<id>/seen (replaying it is harmless).
    Plain ES2017 without optional chaining, for Android WebViews from Chrome 61 on. */
 (function () {
   "use strict";
@@ -32,6 +33,8 @@
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) throw new Error(String(r.status));
+      var version = r.headers.get("X-Sotay-Notices-Version");  // as of these notices: the watch's baseline
+      if (version) watched.version = version;
       return r.json();
     });
   }
@@ -77,6 +80,43 @@
     }).catch(function () { /* offline: what is shown stays */ });
   }
 
+  /* A new notice within seconds without push: while the home is visible, ask every 3 s (or as the server says) for the version of
+     the member's notices (one tiny answer from the server's shared cache, usually 304) and fetch the notices
+     only when it changes. The server's watch token spares it the session lookup (cms/notices/watch.py). */
+  var watchMs = 3000;
+  var watched = { token: "", version: "", at: 0, stopped: false };
+
+  function watch(box) {
+    var timer = null;
+    function schedule() {
+      if (!timer && !document.hidden && !watched.stopped) timer = setTimeout(tick, watchMs);
+    }
+    function tick() {
+      timer = null;
+      if (document.hidden) return;  // visibilitychange starts it again
+      var headers = { Accept: "application/json" };
+      if (watched.token) headers["X-Sotay-Watch"] = watched.token;
+      if (watched.version) headers["If-None-Match"] = '"' + watched.version + '"';
+      fetch("/api/notices/version", { credentials: "same-origin", headers: headers }).then(function (r) {
+        var every = Number(r.headers.get("X-Sotay-Poll"));
+        if (every >= 1) watchMs = every * 1000;  // the server slows every home down when it must
+        if (r.status === 304) { watched.at = Date.now(); return null; }
+        if (r.status === 401 || r.status === 403) watched.stopped = true;  // signed out: the minute's check stays
+        if (!r.ok) throw new Error(String(r.status));
+        watched.at = Date.now();
+        return r.json();
+      }).then(function (data) {
+        if (!data) return null;
+        if (data.watch) watched.token = data.watch;
+        var changed = watched.version && data.version !== watched.version;
+        watched.version = data.version;
+        return changed ? refresh(box) : null;
+      }).catch(function () { /* offline or a server error: asked again later */ }).then(schedule);
+    }
+    document.addEventListener("visibilitychange", schedule);
+    tick();
+  }
+
   function digests(box) {
     return getJSON("/api/digests").then(function (list) {
       if (!list.length) return;
@@ -92,7 +132,9 @@
     var box = $("notices-home");
     if (!box) return;
     var drawn = [refresh(box)];
-    setInterval(function () { if (!document.hidden) refresh(box); }, POLL_MS);
+    // The minute's full check only when the quick one below has not answered lately (old server, no token).
+    setInterval(function () { if (!document.hidden && Date.now() - watched.at > POLL_MS) refresh(box); }, POLL_MS);
+    watch(box);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(box); });
     var digestBox = $("digest-home");
     if (digestBox) drawn.push(digests(digestBox));

@@ -69,6 +69,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   var path = url.pathname;
+  if (path === "/api/notices/version") return;  // asked every few seconds by an open home: never kept
   if (path.indexOf("/u/") === 0) {
     event.respondWith(layerRequest(event, url));
   } else if (request.mode === "navigate" && SOTAY_SHELL_ROUTES.indexOf(path) >= 0) {

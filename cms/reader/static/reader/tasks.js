@@ -1,5 +1,6 @@
 /* Giao việc in the reader: "Việc của tôi" on the home (tasks and plan reports, by deadline, with a progress
-   report that is queued offline in sotayOutbox and sent once), giving a task, a task's progress, plans with
+   report — text, percentage and phone photos — that is queued offline in sotayOutbox, shown "Chờ gửi" and
+   sent once), giving a task, a task's progress, plans with
    their report form and roll-up.
 
    Reads /api/tasks… and /api/plans… (the service worker keeps the last answers for offline). What the member
@@ -62,7 +63,7 @@
     var photos = el("input", { id: fid, name: "photos", type: "file", accept: "image/*", multiple: "" });
     var status = el("p", { class: "status", role: "status" });
     [el("label", { for: pid, text: "Đã làm được (%)" }), percent, el("label", { for: tid, text: "Kết quả, khó khăn" }),
-     text, el("label", { for: fid, text: "Ảnh chụp (cần có mạng)" }), photos,
+     text, el("label", { for: fid, text: "Ảnh chụp" }), photos,
      el("p", {}, [el("button", { type: "submit", class: "btn primary", text: "Gửi báo cáo" })]), status]
       .forEach(function (n) { form.appendChild(n); });
     form.addEventListener("submit", function (event) {
@@ -74,15 +75,7 @@
         text.value = "";
       };
       if (photos.files && photos.files.length) {
-        var body = new FormData(form);
-        body.set("percent", String(value));
-        body.append("client_id", window.sotayOutbox.uuid());
-        body.append("client_time", new Date().toISOString());
-        status.textContent = "Đang gửi báo cáo và ảnh…";
-        send("POST", "/api/tasks/" + item.id + "/reports", body, true).then(function (answer) {
-          if (answer.status === 201) { done(); photos.value = ""; status.textContent = "Đã gửi báo cáo."; }
-          else status.textContent = detail(answer.data, "Chưa gửi được báo cáo.");
-        }, function () { status.textContent = "Cần có mạng để gửi ảnh. Bỏ ảnh ra để lưu báo cáo trên máy."; });
+        queuePhotos(item, value, text.value.trim(), photos, status).then(done);
         return;
       }
       window.sotayOutbox.taskReport(item.id, value, text.value.trim()).then(function () {
@@ -97,6 +90,75 @@
       }
     });
     return form;
+  }
+
+  /* --- a report with phone photos, kept on the phone until it is sent ------------------------------------ */
+
+  var PHOTO_MAX_PX = 1280;
+
+  /* A phone photo (4 MB, 4000 px) shrunk on the phone to a JPEG of at most PHOTO_MAX_PX (~200 kB) before it is
+     kept: a cheap phone's storage and the later upload stay small. Anything the browser cannot draw is kept as
+     it is (the server says what is wrong with it). */
+  function shrink(file) {
+    return new Promise(function (resolve) {
+      var canvas = document.createElement("canvas");
+      if (!window.URL || !URL.createObjectURL || !canvas.toBlob) { resolve(file); return; }
+      var url = URL.createObjectURL(file);
+      var img = new Image();
+      img.onload = function () {
+        var scale = Math.min(1, PHOTO_MAX_PX / Math.max(img.naturalWidth, img.naturalHeight, 1));
+        canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+        canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        URL.revokeObjectURL(url);
+        canvas.toBlob(function (blob) { resolve(blob && blob.size < file.size ? blob : file); }, "image/jpeg", 0.8);
+      };
+      img.onerror = function () { URL.revokeObjectURL(url); resolve(file); };
+      img.src = url;
+    });
+  }
+
+  function queuePhotos(item, value, text, input, status) {
+    var files = Array.prototype.slice.call(input.files, 0, 6);
+    status.textContent = "Đang chuẩn bị ảnh…";
+    return Promise.all(files.map(shrink)).then(function (blobs) {
+      return window.sotayOutbox.taskReportWithPhotos(item.id, value, text, blobs);
+    }).then(function () {
+      input.value = "";
+      status.textContent = navigator.onLine === false ? "Đã lưu báo cáo và " + files.length +
+        " ảnh trên máy, sẽ tự gửi khi có mạng." : "Đang gửi báo cáo và ảnh…";
+    });
+  }
+
+  /* "Chờ gửi": what the member reported on this task that is still in the phone's outbox (with its photos). */
+  function waitingLine(item, li) {
+    var box = el("div", { class: "task-waiting", hidden: "" });
+    li.appendChild(box);
+    function draw() {
+      if (!window.sotayOutbox) return;
+      window.sotayOutbox.pending().then(function (items) {
+        var mine = items.filter(function (i) {
+          return (i.type === "task-report" || i.type === "task-report-photos") && i.payload.task === item.id;
+        });
+        box.textContent = "";
+        mine.forEach(function (i) {
+          var photos = i.payload.photos || [];
+          var line = el("p", { class: "meeting-reminder", text: "Chờ gửi: báo cáo " + i.payload.percent + "%" +
+            (photos.length ? " kèm " + photos.length + " ảnh" : "") });
+          photos.forEach(function (blob) {
+            var url = URL.createObjectURL(blob);
+            var img = el("img", { src: url, alt: "Ảnh chờ gửi", width: "48", height: "48", class: "task-waiting-photo" });
+            img.addEventListener("load", function () { URL.revokeObjectURL(url); });
+            line.appendChild(document.createTextNode(" "));
+            line.appendChild(img);
+          });
+          box.appendChild(line);
+        });
+        box.hidden = !mine.length;
+      }, function () { /* no IndexedDB: nothing kept, nothing to show */ });
+    }
+    window.addEventListener("sotay-outbox", draw);
+    draw();
   }
 
   function workCard(item) {
@@ -122,6 +184,7 @@
     });
     li.appendChild(el("p", { class: "row" }, [open, el("a", { class: "btn", href: item.url, text: "Chi tiết" })]));
     li.appendChild(form);
+    waitingLine(item, li);
     return li;
   }
 

@@ -125,6 +125,15 @@
     });
   }
 
+  /* The same with phone photos: the photos wait here as Blobs (the reader shrinks them first) and go with the
+     report in one multipart request under the report's client_id, so a retry never stores them twice. */
+  function taskReportWithPhotos(taskId, percent, text, photos) {
+    return enqueue("task-report-photos", {
+      client_id: uuid(), task: Number(taskId), percent: Number(percent), text: text || "",
+      client_time: new Date().toISOString(), photos: photos,
+    });
+  }
+
   /* --- sending -------------------------------------------------------------------------------------------- */
 
   function csrfToken() {
@@ -156,6 +165,19 @@
       });
     });
     // a rejected fetch (no network, connection cut) propagates: the items stay queued
+  }
+
+  function upload(url, p) {
+    var form = new FormData();
+    ["client_id", "percent", "text", "client_time"].forEach(function (k) { form.append(k, String(p[k])); });
+    p.photos.forEach(function (blob, i) { form.append("photos", blob, "anh-" + (i + 1) + ".jpg"); });
+    return fetch(url, { method: "POST", credentials: "same-origin", body: form,
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), "X-Sotay-Display": displayMode() },
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
   }
 
   function Stop(state, message, after) {
@@ -231,6 +253,8 @@
     } else if (item.type === "task-report") {
       call = request("POST", "/api/tasks/" + p.task + "/reports",
         { client_id: p.client_id, percent: p.percent, text: p.text, client_time: p.client_time });
+    } else if (item.type === "task-report-photos") {
+      call = upload("/api/tasks/" + p.task + "/reports", p);
     } else if (item.type === "feedback") {
       var body = { client_id: p.client_id, kind: p.kind, body: p.body };
       if (p.page) body.page = p.page;
@@ -241,7 +265,7 @@
       return removeItems([item.id]);
     }
     return call.then(check).then(function (answer) {
-      if (item.type === "task-report") {
+      if (item.type === "task-report" || item.type === "task-report-photos") {
         var done = answer.status === 201;
         announce({ state: done ? "sent" : "refused", kind: "task-report", id: item.id, task: p.task,
           message: done ? "" : answer.data.detail || "Báo cáo không gửi được." });
@@ -331,7 +355,7 @@
 
   var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid,
               displayMode: displayMode, meetingAnswer: meetingAnswer, attendanceMark: attendanceMark,
-              taskReport: taskReport };
+              taskReport: taskReport, taskReportWithPhotos: taskReportWithPhotos };
   root.sotayOutbox = api;
 
   /* --- article pages ------------------------------------------------------------------------------------- */
