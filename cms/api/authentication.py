@@ -23,7 +23,8 @@ def _token_sql(connection) -> str:
     columns = [f"t.{quote(f.column)}" for f in Token._meta.concrete_fields]
     columns += [f"u.{quote(f.column)}" for f in user_model._meta.concrete_fields]
     return (f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} t "
-            f"JOIN {quote(user_model._meta.db_table)} u ON u.{quote(user_model._meta.pk.column)} = t.{quote('user_id')} "
+            f"JOIN {quote(user_model._meta.db_table)} u "
+            f"ON u.{quote(user_model._meta.pk.column)} = t.{quote('user_id')} "
             f"WHERE t.{quote('key')} = %s")
 
 
