@@ -24,6 +24,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 NGINX = "/usr/sbin/nginx"
+REDIS_SERVER = "/usr/bin/redis-server"
 
 
 def free_port() -> int:
@@ -85,6 +86,8 @@ class Cluster:
     s3_url: str = ""
     bucket: str = ""
     nginx_port: int = 0
+    redis: bool = False  # the shared cache in Redis (django-redis) instead of the database
+    redis_url: str = ""
     nodes: list[Node] = field(default_factory=list)
     _procs: list[subprocess.Popen] = field(default_factory=list)
     _secret: str = field(default_factory=lambda: secrets.token_urlsafe(40))
@@ -110,6 +113,7 @@ class Cluster:
             "SOTAY_SPEECH": "0",
             "SOTAY_DB_CONN_MAX_AGE": "60",
             "PYTHONPATH": str(REPO),
+            **({"SOTAY_REDIS_URL": self.redis_url} if self.redis_url else {}),
         }
 
     def run(self, *args: str, directory: Path | None = None, check: bool = True) -> str:
@@ -136,6 +140,8 @@ class Cluster:
         self.root.mkdir(parents=True, exist_ok=True)
         self._start_postgresql()
         self._start_s3()
+        if self.redis:
+            self._start_redis()
         self.run("setup")
         for i in range(self.web_nodes):
             self.nodes.append(self._start_web(f"web{i + 1}"))
@@ -188,6 +194,23 @@ class Cluster:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+
+    def _start_redis(self) -> None:
+        port = free_port()
+        proc = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                 "--appendonly", "no", "--dir", str(self.root)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self._procs.append(proc)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.1)
+        self.redis_url = f"redis://127.0.0.1:{port}/0"
 
     def _spawn(self, node: Node, argv: list[str]) -> Node:
         node.directory.mkdir(parents=True, exist_ok=True)

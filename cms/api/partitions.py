@@ -1,12 +1,14 @@
 """Receipts partitioned by month on PostgreSQL (declarative partitioning on `client_time`).
 
 The receipts table grows with members × items read (≈ 35 million rows a month for Hà Nội, docs/scaling.md); one
-partition per month keeps each index the size of a month, lets a month be detached and archived whole, and
-lets autovacuum work on one month instead of the whole history. The key is the event's time as the phone sent
-it, so a replay of an event (same UUID, same time) lands in the same partition and the unique
-`(client_id, client_time)` catches it; the same UUID with another time is refused by `record_receipts` before
-any insert (409), as before. Months are created ahead (`ensure_months`, on the worker's minute tick); a phone
-whose clock is far off lands in the default partition. SQLite (the demo) keeps a plain table.
+partition per month keeps each index the size of a month, lets a month be detached and archived whole, and lets
+autovacuum work on one month instead of the whole history. The key is the event's time as the phone sent it, so a
+replay of an event (same UUID, same time) lands in the same partition and the unique `(client_id, client_time)`
+catches it; the same UUID with another time in the batch's months is refused by `record_receipts` before any insert
+(409). That check reads only those months' partitions (a check of all of them cost more to plan than the insert); a
+UUID reused for an event months apart is stored as another event. Months are created ahead (`ensure_months`, on the
+worker's minute tick); a phone whose clock is far off lands in the default partition. SQLite (the demo) keeps a
+plain table.
 """
 
 from __future__ import annotations

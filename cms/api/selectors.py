@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from cms.org.models import COMMITTEE_ROLES, Member, UnitPage
@@ -206,8 +206,16 @@ def feedback_pages(items: Iterable[Feedback]) -> dict[int, dict]:
 
 def feedback_news_count(member: Member) -> int:
     """How many of the member's own threads have a reply or a change they have not seen."""
-    return (Feedback.objects.filter(member=member, sender_news_at__isnull=False)
-            .filter(Q(sender_seen_at__isnull=True) | Q(sender_news_at__gt=F("sender_seen_at"))).count())
+    # Asked on every `/api/me`: plain SQL, the ORM's compilation cost several times the indexed count itself.
+    from django.db import connections
+
+    connection = connections[Feedback.objects.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {quote(Feedback._meta.db_table)} WHERE member_id = %s AND sender_news_at IS NOT NULL"
+            " AND (sender_seen_at IS NULL OR sender_news_at > sender_seen_at)", [member.pk])
+        return cursor.fetchone()[0]
 
 
 def profile(member: Member) -> dict:

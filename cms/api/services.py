@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,7 +81,11 @@ def record_receipts(*, member: Member, events: list[ReceiptEvent]) -> ReceiptRes
     if refused:
         raise Forbidden(_("Có sự kiện đọc cho trang bạn không có quyền xem."), refused=refused)
     with transaction.atomic():
-        existing = Receipt.objects.filter(client_id__in=batch).values_list(
+        # Only the months the batch's events fall in: the receipts are partitioned by month of `client_time`, and
+        # a search of every partition cost more to plan than the batch's insert (49 partitions: 9 ms a batch).
+        times = [e.client_time for e in batch.values()]
+        existing = Receipt.objects.filter(client_id__in=batch, client_time__gte=_month_start(min(times)),
+                                          client_time__lt=_next_month_start(max(times))).values_list(
             "client_id", "member_id", "page_id", "event", "client_time"
         )
         known = set()
@@ -92,20 +96,49 @@ def record_receipts(*, member: Member, events: list[ReceiptEvent]) -> ReceiptRes
         if conflicts:
             raise Conflict(_("Mã sự kiện đã được dùng cho một sự kiện khác."), conflicts=sorted(conflicts))
         new = [e for cid, e in batch.items() if cid not in known]
-        Receipt.objects.bulk_create(
-            [Receipt(client_id=e.client_id, member=member, page_id=e.page, event=e.event, client_time=e.client_time)
-             for e in new],
-            ignore_conflicts=True,  # a concurrent replay of the same batch
-        )
         firsts: dict[tuple[int, str], datetime] = {}
         for e in new:
             key = (e.page, e.event)
             firsts[key] = min(firsts.get(key, e.client_time), e.client_time)
+        _insert_receipts(member, new, firsts)
+    return ReceiptResult(stored=len(new), duplicates=len(events) - len(new))
+
+
+def _month_start(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _next_month_start(moment: datetime) -> datetime:
+    start = _month_start(moment)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def _insert_receipts(member: Member, new: list[ReceiptEvent], firsts: dict[tuple[int, str], datetime]) -> None:
+    """Both inserts, ignoring rows a concurrent replay of the same batch stored first. On PostgreSQL each is one
+    statement over arrays, with no model object per event (those were most of a batch's server time)."""
+    connection = connections[Receipt.objects.db]
+    if connection.vendor != "postgresql":
+        Receipt.objects.bulk_create(
+            [Receipt(client_id=e.client_id, member=member, page_id=e.page, event=e.event, client_time=e.client_time)
+             for e in new], ignore_conflicts=True)
         ReadFact.objects.bulk_create(
             [ReadFact(member=member, page_id=page, event=kind, first_at=at) for (page, kind), at in firsts.items()],
-            ignore_conflicts=True,
-        )
-    return ReceiptResult(stored=len(new), duplicates=len(events) - len(new))
+            ignore_conflicts=True)
+        return
+    with connection.cursor() as cursor:
+        if new:
+            cursor.execute(
+                f"INSERT INTO {Receipt._meta.db_table} (client_id, member_id, page_id, event, client_time, server_time)"
+                " SELECT c, %s, p, e, t, %s FROM UNNEST(%s::uuid[], %s::int[], %s::varchar[], %s::timestamptz[])"
+                " AS x(c, p, e, t) ON CONFLICT DO NOTHING",
+                [member.pk, timezone.now(), [e.client_id for e in new], [e.page for e in new],
+                 [e.event for e in new], [e.client_time for e in new]])
+        if firsts:
+            cursor.execute(
+                f"INSERT INTO {ReadFact._meta.db_table} (member_id, page_id, event, first_at)"
+                " SELECT %s, p, e, t FROM UNNEST(%s::int[], %s::varchar[], %s::timestamptz[]) AS x(p, e, t)"
+                " ON CONFLICT DO NOTHING",
+                [member.pk, [page for page, _kind in firsts], [kind for _page, kind in firsts], list(firsts.values())])
 
 
 # --- feedback ----------------------------------------------------------------------------------------------

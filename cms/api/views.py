@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.org.models import Member
-from cms.org.selectors import can_read, may_still_read, member_of
+from cms.org.selectors import can_read, load_member, may_still_read, member_of
 from cms.org.services import ResetCodeError, issue_reset_code, redeem_reset_code
 
 from . import serializers as s
@@ -68,9 +68,7 @@ class ApiView(APIView):
         user = request.user
         if user.is_authenticated and not hasattr(user, "_sotay_member_loaded"):
             # Load the profile with its unit once; every permission and selector then reads it from the cache.
-            member = Member.objects.select_related("unit").filter(user=user).first()
-            if member is not None:
-                user.member = member
+            load_member(user)
             user._sotay_member_loaded = True
 
     @property

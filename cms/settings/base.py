@@ -133,7 +133,7 @@ def shared_cache(redis_url: str) -> dict:
     if redis_url:
         return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url,
                 "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"}}
-    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sotay_cache",
+    return {"BACKEND": "cms.api.cache.SharedDatabaseCache", "LOCATION": "sotay_cache",
             "OPTIONS": {"MAX_ENTRIES": 200_000}}
 
 
@@ -197,7 +197,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "cms.api.authentication.FastTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
