@@ -79,9 +79,12 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(cacheFirst(request));
   } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0 || path.indexOf("/api/meetings") === 0 ||
              path.indexOf("/api/tasks") === 0 || path.indexOf("/api/plans") === 0 ||
+             path.indexOf("/api/notices") === 0 || path.indexOf("/api/digests") === 0 ||
+             (path.indexOf("/api/learning/") === 0 && !/\/audio$/.test(path)) ||
              keptUrls[path + url.search] || keptUrls[path] ||
-             (request.mode === "navigate" && path.indexOf("/sinh-hoat/") === 0)) {
-    // Meetings and the attendance page: the last answer is kept, so the secretary can mark offline.
+             (request.mode === "navigate" && (path.indexOf("/sinh-hoat/") === 0 || path.indexOf("/hoc-tap/") === 0))) {
+    // Meetings and the attendance page, notices, a started quiz: the last answer is kept, so the secretary can
+    // mark, the home shows its notices and a quiz page opens offline.
     event.respondWith(networkFirst(request));
   }
 });
