@@ -32,7 +32,9 @@
       headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken() } };
     if (body !== undefined) options.body = JSON.stringify(body);
     return fetch(url, options).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        return { status: r.status, data: data, offline: r.headers.get("X-Sotay-Offline") === "1" };
+      });
     });
   }
   function load(key) { try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; } }
@@ -88,6 +90,8 @@
   var quiz = { round: null, attempt: null, answers: {}, pending: {}, deadline: 0, timer: null, submitting: false };
 
   function storageKey() { return "sotay.quiz." + quiz.attempt.id; }
+  /* The started attempt (questions without keys, the deadline as a moment), so its page opens offline. */
+  function roundKey(roundId) { return "sotay.quiz.round." + roundId; }
   function persist() { keep(storageKey(), { answers: quiz.answers, pending: quiz.pending, submit: quiz.submitting }); }
 
   function showPending() {
@@ -160,13 +164,15 @@
     if (left === 0 && !quiz.submitting) submit();
   }
 
-  function showAttempt(attempt) {
+  function showAttempt(attempt, kept) {
     quiz.attempt = attempt;
     var local = load(storageKey()) || {};
-    quiz.answers = attempt.answers || {};
+    // Offline the kept attempt is older than what this phone chose since: the phone's answers count.
+    quiz.answers = (kept && local.answers) || attempt.answers || {};
     quiz.pending = local.pending || {};
     Object.keys(quiz.pending).forEach(function (id) { quiz.answers[id] = quiz.pending[id]; });
-    quiz.deadline = Date.now() + attempt.remaining_s * 1000;
+    quiz.deadline = kept ? kept.deadline : Date.now() + attempt.remaining_s * 1000;
+    if (!kept) keep(roundKey(quiz.round.id), { round: quiz.round, attempt: attempt, deadline: quiz.deadline });
     $("quiz-start-row").hidden = true;
     $("quiz-timer").hidden = false;
     $("quiz-submit-row").hidden = false;
@@ -188,6 +194,7 @@
     return call("POST", "/api/learning/attempts/" + quiz.attempt.id + "/submit", body).then(function (answer) {
       if (answer.status !== 200) { $("quiz-status").textContent = answer.data.detail || "Chưa nộp được."; return; }
       clearInterval(quiz.timer);
+      try { localStorage.removeItem(roundKey(quiz.round.id)); } catch (e) { /* */ }
       quiz.pending = {};
       quiz.submitting = false;
       persist();
@@ -225,13 +232,26 @@
   function quizPage(roundId) {
     window.addEventListener("online", function () { if (quiz.attempt) (quiz.submitting ? submit() : flush()); });
     setInterval(function () { if (quiz.attempt && navigator.onLine) (quiz.submitting ? submit() : flush()); }, 5000);
-    call("GET", "/api/learning/rounds/" + roundId).then(function (answer) {
-      if (answer.status !== 200) { $("quiz-status").textContent = answer.data.detail; return; }
-      var r = quiz.round = answer.data;
+    var kept = load(roundKey(roundId));
+    function rules(r) {
       $("quiz-title").textContent = r.title;
       $("quiz-rules").textContent = (r.description ? r.description + " " : "") + r.question_count + " câu, " +
         Math.round(r.time_limit_s / 60) + " phút, được làm " + r.attempts_allowed + " lượt (đã làm " + r.attempts_used +
         "). Đóng lúc " + when(r.closes_at) + ".";
+    }
+    function resume() {  // offline: the attempt started on this phone, with the answers kept here
+      quiz.round = kept.round;
+      rules(kept.round);
+      showAttempt(kept.attempt, kept);
+    }
+    call("GET", "/api/learning/rounds/" + roundId).then(function (answer) {
+      if (kept && (answer.offline || answer.status === 503)) return resume();
+      if (answer.status !== 200) { $("quiz-status").textContent = answer.data.detail; return; }
+      var r = quiz.round = answer.data;
+      rules(r);
+      if (!r.attempt_in_progress) {
+        try { localStorage.removeItem(roundKey(roundId)); } catch (e) { /* */ }
+      }
       if (r.state === "closed") return showResults();
       if (r.state === "upcoming") { $("quiz-status").textContent = "Đợt thi mở lúc " + when(r.opens_at) + "."; return; }
       if (r.attempt_in_progress) {
@@ -242,6 +262,9 @@
         return;
       }
       $("quiz-start-row").hidden = false;
+    }, function () {
+      if (kept) return resume();
+      $("quiz-status").textContent = "Không có mạng. Hãy mở lại khi có mạng.";
     }).then(function () { document.getElementById("quiz").setAttribute("data-ready", "1"); });
     $("quiz-start").addEventListener("click", function () {
       call("POST", "/api/learning/rounds/" + roundId + "/attempt").then(function (answer) {

@@ -172,6 +172,36 @@
     return button;
   }
 
+  /* The coming meetings' materials go to the service worker, which keeps them for reading offline (sw.js,
+     keepAhead). Each link gets its line at once, drawn with the cards, so the answer moves nothing below. */
+  function readAhead(section, meetings) {
+    var urls = [];
+    meetings.forEach(function (meeting) {
+      if (meeting.cancelled) return;
+      meeting.agenda.forEach(function (item) {
+        if (item.material && urls.indexOf(item.material.url) < 0) urls.push(item.material.url);
+      });
+    });
+    if (!urls.length || !("serviceWorker" in navigator)) return;
+    var notes = [];
+    Array.prototype.forEach.call(section.querySelectorAll("a.material"), function (link) {
+      var note = el("span", { class: "material-kept", "data-url": link.getAttribute("href"), text: "Đang lưu vào máy…" });
+      link.parentNode.insertBefore(note, link.nextSibling);
+      notes.push(note);
+    });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type !== "sotay-ahead") return;
+      notes.forEach(function (note) {
+        note.textContent = data.kept.indexOf(note.getAttribute("data-url")) >= 0 ? "✓ Đã lưu trên máy" : "";
+      });
+      section.setAttribute("data-ahead", String(data.kept.length));
+    });
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "ahead", urls: urls });
+    }, function () { /* no service worker: read online */ });
+  }
+
   function home(section) {
     var me = JSON.parse(($("sotay-me") || {}).textContent || "{}");
     section.hidden = false;
@@ -208,6 +238,7 @@
         list.appendChild(meetingCard(meeting, true));
       });
       section.setAttribute("data-ready", "1");
+      if (!answer.offline) readAhead(section, answer.data);
     }, function () { status.textContent = "Ngoại tuyến: lịch sinh hoạt sẽ hiện khi có mạng."; });
     // The home appears once this part is drawn too, so the feed below does not move (shell.js).
     if (window.sotayHome) window.sotayHome.wait(drawn);

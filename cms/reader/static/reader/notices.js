@@ -54,7 +54,15 @@
         if (!r.ok && r.status !== 404) throw new Error(String(r.status));
         item.parentNode.removeChild(item);
         if (!box.querySelector(".notice")) box.hidden = true;
-      }).catch(function () {
+      }).catch(function (error) {
+        if (error instanceof TypeError && window.sotayOutbox && window.sotayOutbox.noticeSeen) {
+          // No network: kept on the phone and sent once when it is back (receipts.js, the outbox).
+          markSeen(notice.id, true);
+          window.sotayOutbox.noticeSeen(notice.id);
+          item.parentNode.removeChild(item);
+          if (!box.querySelector(".notice")) box.hidden = true;
+          return;
+        }
         button.disabled = false;
         status.textContent = "Chưa gửi được xác nhận; hãy thử lại khi có mạng.";
       });
@@ -64,8 +72,24 @@
     return item;
   }
 
+  /* Notices seen on this phone whose "Đã xem" may still wait in the outbox: not shown again from a kept answer. */
+  var SEEN = "sotay.notices.seen";
+  function seenHere() { try { return JSON.parse(localStorage.getItem(SEEN) || "{}"); } catch (e) { return {}; } }
+  function markSeen(id, on) {
+    var seen = seenHere();
+    if (on) seen[id] = 1; else delete seen[id];
+    try { localStorage.setItem(SEEN, JSON.stringify(seen)); } catch (e) { /* full: shown again until sent */ }
+  }
+
   function refresh(box) {
-    return getJSON("/api/notices?unseen=1").then(function (notices) {
+    return getJSON("/api/notices?unseen=1").then(function (all) {
+      var seen = seenHere();
+      var notices = all.filter(function (n) { return !seen[n.id]; });
+      if (navigator.onLine !== false) {  // the server no longer lists what it has received
+        var listed = {};
+        all.forEach(function (n) { listed[n.id] = 1; });
+        Object.keys(seen).forEach(function (id) { if (!listed[id]) markSeen(id, false); });
+      }
       var shown = {};
       Array.prototype.forEach.call(box.querySelectorAll(".notice"), function (n) {
         shown[n.getAttribute("data-notice")] = n;

@@ -56,6 +56,8 @@ self.addEventListener("message", function (event) {
     }));
   } else if (data.type === "keep" && Array.isArray(data.layers)) {
     keepMessage(event, data);
+  } else if (data.type === "ahead" && Array.isArray(data.urls)) {
+    event.waitUntil(keepAhead(data.urls).then(function (kept) { tell({ type: "sotay-ahead", kept: kept }); }));
   } else if (data.type === "hold" && Array.isArray(data.layers)) {
     event.waitUntil(hold(data.layers).then(function () {
       tell({ type: "sotay-held", layers: data.layers });
@@ -78,9 +80,12 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(cacheFirst(request));
   } else if (path === "/keys/signing.pub" || API_KEPT.indexOf(path) >= 0 || path.indexOf("/api/meetings") === 0 ||
              path.indexOf("/api/tasks") === 0 || path.indexOf("/api/plans") === 0 ||
+             path.indexOf("/api/notices") === 0 || path.indexOf("/api/digests") === 0 ||
+             (path.indexOf("/api/learning/") === 0 && !/\/audio$/.test(path)) ||
              keptUrls[path + url.search] || keptUrls[path] ||
-             (request.mode === "navigate" && path.indexOf("/sinh-hoat/") === 0)) {
-    // Meetings and the attendance page: the last answer is kept, so the secretary can mark offline.
+             (request.mode === "navigate" && (path.indexOf("/sinh-hoat/") === 0 || path.indexOf("/hoc-tap/") === 0))) {
+    // Meetings and the attendance page, notices, a started quiz: the last answer is kept, so the secretary can
+    // mark, the home shows its notices and a quiz page opens offline.
     event.respondWith(networkFirst(request));
   }
 });
@@ -648,6 +653,81 @@ function collectGarbage() {
     });
   }).catch(function () {}).then(function () { collecting = null; });
   return collecting;
+}
+
+/* --- read ahead: the coming meetings' materials ----------------------------------------------------------
+   The home hands over the material URLs of the coming meetings ("ahead"). Each article is kept exactly as an
+   opened one: its page and the images it shows, checked against the signed manifest, stored by hash (so they
+   live and die with the layer's manifest like everything else here). A material's text is a few tens of kB,
+   within what is kept without asking; its audio only when the member chose audio in "Tải về máy" (and, with
+   "chỉ qua Wi-Fi", only on Wi-Fi). Attachments wait for the "text" choice or a tap. Resolves with the URLs
+   whose page is on the phone. */
+function keepAhead(urls) {
+  return readChoice().then(function (choice) {
+    var audio = Boolean(choice && (choice.kinds || []).indexOf("audio") >= 0 && (!choice.wifiOnly || onWifi()));
+    var kept = [];
+    return urls.reduce(function (previous, url) {
+      return previous.then(function () {
+        return keepArticle(url, audio).then(function (ok) { if (ok) kept.push(url); }, function () {});
+      });
+    }, Promise.resolve()).then(function () { return kept; });
+  });
+}
+
+function freshLayer(layer) {
+  return storedLayer(layer).then(function (state) {
+    if (state && Date.now() - state.checkedAt < MANIFEST_FRESH_MS) return state;
+    return refreshManifest(layer).catch(function () { return state; });
+  });
+}
+
+function keepArticle(url, withAudio) {
+  var base = new URL(url, self.location.origin);
+  var where = base.origin === self.location.origin && verify.splitLayerPath(base.pathname);
+  if (!where) return Promise.resolve(false);
+  return freshLayer(where.layer).then(function (state) {
+    if (!state) return false;
+    return keepRels(where.layer, state, [where.rel]).then(function () {
+      return entryOf(state, where.rel);
+    }).then(function (entry) {
+      if (!entry) return false;
+      return caches.open(BLOBS).then(function (blobs) { return blobs.match(blobKey(entry.sha256)); }).then(function (hit) {
+        if (!hit) return false;
+        return hit.text().then(function (html) {
+          var rels = referencedFiles(html, base, where.layer).filter(function (rel) {
+            return rel.indexOf("assets/") !== 0 && (withAudio || rel.indexOf("audio/") !== 0);
+          });
+          return keepRels(where.layer, state, rels);
+        }).then(function () { return true; });
+      });
+    });
+  });
+}
+
+/* Files of the same layer a page shows: src and srcset of images, the audio's src. */
+function referencedFiles(html, base, layer) {
+  var found = {};
+  var pattern = /\s(src|srcset|data-src)="([^"]+)"/g;
+  var match;
+  while ((match = pattern.exec(html))) {
+    var values = match[1] === "srcset" ? match[2].split(",").map(function (s) { return s.trim().split(/\s+/)[0]; })
+      : [match[2]];
+    values.forEach(function (value) {
+      var target;
+      try { target = new URL(value.replace(/&amp;/g, "&"), base); } catch (e) { return; }
+      if (target.origin !== self.location.origin) return;
+      var at = verify.splitLayerPath(target.pathname);
+      if (at && at.layer === layer) found[at.rel] = true;
+    });
+  }
+  return Object.keys(found);
+}
+
+function keepRels(layer, state, rels) {
+  var files = {};
+  return Promise.all(rels.map(function (rel) {
+    return entryOf(state, rel).then(function (entry) { if (entry) files[rel] = entry; }, function () {});
+  })).then(function () { return keepFiles(layer, state, Object.keys(files), files); });
 }
 
 /* --- meeting reminders (Web Push) -------------------------------------------------------------------------- */

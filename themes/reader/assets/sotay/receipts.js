@@ -134,6 +134,11 @@
     });
   }
 
+  /* Thông báo khẩn: "Đã xem" (replaying it is harmless; a withdrawn notice answers 404 and is dropped). */
+  function noticeSeen(noticeId) {
+    return enqueue("notice-seen", { client_id: uuid(), notice: Number(noticeId) });
+  }
+
   /* --- sending -------------------------------------------------------------------------------------------- */
 
   function csrfToken() {
@@ -259,6 +264,8 @@
       var body = { client_id: p.client_id, kind: p.kind, body: p.body };
       if (p.page) body.page = p.page;
       call = request("POST", "/api/feedback", body);
+    } else if (item.type === "notice-seen") {
+      call = request("POST", "/api/notices/" + p.notice + "/seen");
     } else if (item.type === "saved") {
       call = p.on ? request("POST", "/api/saved", { page: p.page }) : request("DELETE", "/api/saved?page=" + p.page);
     } else {
@@ -355,7 +362,7 @@
 
   var api = { receipt: receipt, feedback: feedback, saved: saved, flush: flush, pending: pending, uuid: uuid,
               displayMode: displayMode, meetingAnswer: meetingAnswer, attendanceMark: attendanceMark,
-              taskReport: taskReport, taskReportWithPhotos: taskReportWithPhotos };
+              taskReport: taskReport, taskReportWithPhotos: taskReportWithPhotos, noticeSeen: noticeSeen };
   root.sotayOutbox = api;
 
   /* --- article pages ------------------------------------------------------------------------------------- */
