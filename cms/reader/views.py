@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cms.org.selectors import may_still_read, member_of
 
-from . import assets
+from . import assets, home_answers
 
 # A long-lived cookie that only says "this browser has logged in before": without a session it means the
 # session expired, so the login page can say so instead of greeting a stranger.
@@ -100,6 +100,8 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
     context = {"me_json": me, "assets": assets.shell_urls(), "public_key": assets.public_key(), "view": view,
                "who": data.get("full_name", "") + (f" · {unit}" if unit else ""),
                "feedback_news": data.get("feedback_news", 0)}
+    if home_answers.wanted(request, view):
+        context["answers_json"] = home_answers.home_answers(request, data.get("layers", []))
     response = render(request, "reader/shell.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
