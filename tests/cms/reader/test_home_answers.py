@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 
 from cms.reader.home_answers import HOME_API, SERVICE_WORKER_COOKIE
 
@@ -41,3 +44,19 @@ def test_a_layer_file_not_found_is_left_to_the_network(client, tree, password):
     answers = _answers(client.get("/").content.decode())
     # The layers of the test tree are not built: their files are not found, so the script asks for them.
     assert not [url for url in answers if url.startswith("/u/")]
+
+
+def test_shell_scripts_come_as_one_file_in_their_order(client, tree, password):
+    client.post("/dang-nhap/", {"username": "dv.x1", "password": password})
+    html = client.get("/").content.decode()
+    bundle = re.search(r'<script src="(/r/reader\.js\?v=[0-9a-f]+)" defer>', html).group(1)
+    assert "/static/reader/tasks.js" not in html and "/static/reader/shell.js" not in html
+    response = client.get(bundle)
+    body = response.content.decode()
+    assert "immutable" in response["Cache-Control"]
+    sources = [Path(finders.find(f"reader/{name}.js")).read_text("utf-8")
+               for name in ("verify", "shell", "meetings", "tasks", "notices")]
+    sources.insert(1, (Path(settings.BASE_DIR) / "themes/reader/assets/sotay/receipts.js").read_text("utf-8"))
+    starts = [body.index(source) for source in sources]
+    assert starts == sorted(starts)
+    assert bundle in client.get("/sw.js").content.decode()  # kept for offline starts
