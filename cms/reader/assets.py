@@ -7,6 +7,7 @@ exactly the new files and drops the old cache.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from functools import lru_cache
@@ -64,6 +65,17 @@ def _bundle() -> bytes:
     return b"".join(parts)
 
 
+@lru_cache(maxsize=4)
+def bundle_encoded(coding: str, digest: str) -> bytes:
+    """The bundle compressed once at the strongest level (as the layers' files are), not per request."""
+    body = _bundle()
+    if coding == "br":
+        import brotli
+
+        return brotli.compress(body, quality=11)
+    return gzip.compress(body, 9, mtime=0)
+
+
 @lru_cache(maxsize=1)
 def _urls() -> dict[str, str]:
     urls = {key: f"{static(path)}?v={_digest(_static_bytes(path))}" for key, path in STATIC.items()}
@@ -80,6 +92,10 @@ def shell_urls() -> dict[str, str]:
         _urls.cache_clear()  # edits show up without a restart while developing
         _bundle.cache_clear()
     return _urls()
+
+
+def bundle_digest() -> str:
+    return _digest(_bundle())
 
 
 def shared_source(name: str) -> bytes | None:

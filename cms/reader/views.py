@@ -19,6 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from cms.compression import accepted_encoding
 from cms.org.selectors import may_still_read, member_of
 
 from . import assets, home_answers
@@ -150,6 +151,13 @@ def shared_asset(request: HttpRequest, name: str) -> HttpResponse:
     body = assets.shared_source(name)
     if body is None:
         raise Http404("Không tìm thấy tệp.")
+    coding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")) if name == assets.BUNDLE_NAME else None
+    if coding:
+        body = assets.bundle_encoded(coding, assets.bundle_digest())
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    if coding:
+        response["Content-Encoding"] = coding
+    if name == assets.BUNDLE_NAME:
+        response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=31536000, immutable" if request.GET.get("v") else "no-cache"
     return response

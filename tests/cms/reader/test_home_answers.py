@@ -60,3 +60,15 @@ def test_shell_scripts_come_as_one_file_in_their_order(client, tree, password):
     starts = [body.index(source) for source in sources]
     assert starts == sorted(starts)
     assert bundle in client.get("/sw.js").content.decode()  # kept for offline starts
+
+
+def test_the_one_file_is_sent_compressed_once_at_the_strongest_level(client, tree, password):
+    import brotli
+
+    client.post("/dang-nhap/", {"username": "dv.x1", "password": password})
+    bundle = re.search(r'src="(/r/reader\.js\?v=[0-9a-f]+)"', client.get("/").content.decode()).group(1)
+    plain = client.get(bundle).content
+    packed = client.get(bundle, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "br" and "Accept-Encoding" in packed["Vary"]
+    assert brotli.decompress(packed.content) == plain
+    assert len(packed.content) < len(brotli.compress(plain, quality=5))
