@@ -12,7 +12,10 @@ URLconf), so the access rule and the JSON are those of the API and the gate; an 
 
 A phone with the service worker keeps and refreshes these answers itself (network first, the last answer
 offline), and a kept shell page must never hand over old answers: the page uses them only when no service
-worker controls it, and once one does, it sets the SERVICE_WORKER_COOKIE so the server stops drawing them.
+worker controls it. A browser that can run the worker sets the SERVICE_WORKER_COOKIE on its first shell page,
+before the worker installs, and the server stops drawing the answers from the next page on. Not later: the
+files the worker precaches vary on Cookie, and a cookie that changed after they were kept would make every
+one of them miss offline.
 """
 
 from __future__ import annotations
