@@ -6,8 +6,9 @@ with Chromium's own network emulation (CDP `Network.emulateNetworkConditions`: 4
 down and up):
 
 - `first_view_kb_gz`: everything the first home view transfers from a cold cache, after login: the shell
-  page, its CSS and scripts, the public key, each layer's signed manifest and signature, each feed, the
-  unread list (bytes on the wire as Chromium counts them, headers included);
+  page, its CSS and scripts, each layer's signed manifest and signature, each feed, the unread list and the
+  home's parts' answers (on a first visit these come inside the shell page: cms/reader/home_answers.py;
+  bytes on the wire as Chromium counts them, headers included);
 - `home_ready_s_3g`: from navigation to the merged feed drawn (performance mark `sotay-ready-home`);
 - `article_ready_s_3g`: from tapping the newest article of the member's own cell to the article usable
   (its controls drawn: mark `sotay-ready-article`), once the service worker has kept the layers' theme and
@@ -188,7 +189,8 @@ def _mark(page, name: str) -> float:
 
 def _logged_in_cookies(browser, url: str, user: str, password: str) -> list[dict]:
     """Log in through the form without throttling; the measured phone starts with the session only."""
-    login = browser.new_context(viewport=PHONE, service_workers="block")
+    # Without scripts: the phone gets the cookies of the login answer, not what the home's scripts set.
+    login = browser.new_context(viewport=PHONE, service_workers="block", java_script_enabled=False)
     page = login.new_page()
     page.goto(url + "/dang-nhap/")
     page.fill("#id_username", user)

@@ -19,9 +19,10 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from cms.compression import accepted_encoding
 from cms.org.selectors import may_still_read, member_of
 
-from . import assets
+from . import assets, home_answers
 
 # A long-lived cookie that only says "this browser has logged in before": without a session it means the
 # session expired, so the login page can say so instead of greeting a stranger.
@@ -100,6 +101,8 @@ def shell(request: HttpRequest, route: str | None = None) -> HttpResponse:
     context = {"me_json": me, "assets": assets.shell_urls(), "public_key": assets.public_key(), "view": view,
                "who": data.get("full_name", "") + (f" · {unit}" if unit else ""),
                "feedback_news": data.get("feedback_news", 0)}
+    if home_answers.wanted(request, view):
+        context["answers_json"] = home_answers.home_answers(request, data.get("layers", []))
     response = render(request, "reader/shell.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -148,6 +151,13 @@ def shared_asset(request: HttpRequest, name: str) -> HttpResponse:
     body = assets.shared_source(name)
     if body is None:
         raise Http404("Không tìm thấy tệp.")
+    coding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")) if name == assets.BUNDLE_NAME else None
+    if coding:
+        body = assets.bundle_encoded(coding, assets.bundle_digest())
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    if coding:
+        response["Content-Encoding"] = coding
+    if name == assets.BUNDLE_NAME:
+        response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=31536000, immutable" if request.GET.get("v") else "no-cache"
     return response

@@ -63,6 +63,7 @@ def test_search_without_tone_marks(site, phone, typed, found, marked):
     page = phone().new_page()
     log_in(page, site, "dv.x1")
     page.get_by_role("link", name="Tìm kiếm").click()
+    page.wait_for_selector("html[data-sotay-ready=search]")  # the view is drawn before the member types
     page.get_by_label("Từ cần tìm").fill(typed)
     page.get_by_label("Từ cần tìm").press("Enter")
     page.wait_for_selector("html[data-sotay-ready=search]")

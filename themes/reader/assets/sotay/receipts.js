@@ -546,8 +546,13 @@
     root.document$.subscribe(setup);
   } else if (document.readyState === "loading" && !document.querySelector(".md-content")) {
     // Loaded async at the end of a layer page, this runs once the page's content is parsed, before Material's
-    // deferred bundle: the article is usable without waiting for it (main.html).
-    document.addEventListener("DOMContentLoaded", setup);
+    // deferred bundle: the article is usable without waiting for it (main.html). Not on DOMContentLoaded,
+    // which waits until the deferred bundle has arrived and run: "interactive" is the end of parsing.
+    document.addEventListener("readystatechange", function once() {
+      if (document.readyState === "loading") return;
+      document.removeEventListener("readystatechange", once);
+      setup();
+    });
   } else {
     setup();
   }
