@@ -371,6 +371,12 @@ def test_deploy_md_installs_a_working_site_and_a_backup_restores_it(machine):
         return [r.get("title", "") for r in json.loads(payload)["results"]]
 
     assert any("chuyển đổi số" in t for t in wait_for(lambda: search(member, "chuyen+doi+so"), 60, "search"))
+    # A build may still follow the last publish (audio after text): the version backed up is the one once the
+    # worker's queue is empty and the bucket has what was built.
+    busy = ("from django_tasks_db.models import DBTaskResult; "
+            "print('busy=%d' % (DBTaskResult.objects.ready().count() + DBTaskResult.objects.running().count()))")
+    wait_for(lambda: shell(busy).strip().endswith("busy=0"), 240, "the worker's queue empty")
+    push_to_bucket()
     manifest = json.loads(member.request("GET", "/u/tn/all/manifest.json")[2])
     version = manifest["version"]
 
