@@ -33,6 +33,19 @@ ARTICLE_BUCKET = 256  # article ids per part of `a/`
 PART_ENTRIES = 256  # files per hashed part, about 25 kB
 PART_MIN_FILES = 64  # a directory with fewer files stays in the head
 HEAD_DIRS = ("assets",)  # the theme: every page needs it, so it stays in the head
+# The build's precompressed siblings (`x.br`, `x.gz`, site_builder/compress.py) are listed apart, in parts of
+# their own that a reader never fetches (it hashes the decoded bytes against `x`'s entry): in the head they were
+# two thirds of its entries, which every phone fetched for every layer on its first view. The rule's key starts
+# with a dot, so no top-level directory can match it and readers that only know directory rules ignore it.
+SIBLINGS_PART = ".siblings"
+# The types nginx's gzip_types lists (deploy/nginx/sotay.conf); Pagefind's files are compressed already.
+COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+SIBLING_SUFFIXES = (".gz", ".br")
+
+
+def is_sibling(path: str) -> bool:
+    """True for a precompressed copy (`x.html.gz`, `x.css.br`) of another layer file."""
+    return path.endswith(SIBLING_SUFFIXES) and path[:-3].endswith(COMPRESSED_SUFFIXES)
 _CHUNK = 1 << 20
 
 
@@ -96,6 +109,9 @@ def fnv1a(text: str) -> int:
 
 def part_of(path: str, parts: Mapping[str, list]) -> str | None:
     """The part that lists `path` under the head's rule `parts`; None when the head lists it itself."""
+    siblings = parts.get(SIBLINGS_PART)
+    if siblings and is_sibling(path):
+        return f"{PARTS_DIR}/{SIBLINGS_PART}-{fnv1a(path) % siblings[1]}.json"
     top, sep, rest = path.partition("/")
     rule = parts.get(top) if sep else None
     if not rule:
@@ -112,7 +128,11 @@ def part_of(path: str, parts: Mapping[str, list]) -> str | None:
 def part_rule(files: Mapping[str, Any]) -> dict[str, list]:
     """How to split these files: `a/` by article id always, other big directories by hash."""
     counts: dict[str, int] = {}
+    siblings = 0
     for path in files:
+        if is_sibling(path):
+            siblings += 1
+            continue
         top, sep, _rest = path.partition("/")
         if sep and top not in HEAD_DIRS and top != PARTS_DIR:
             counts[top] = counts.get(top, 0) + 1
@@ -125,6 +145,11 @@ def part_rule(files: Mapping[str, Any]) -> dict[str, list]:
             while buckets * PART_ENTRIES < count:
                 buckets *= 2
             rule[top] = ["fnv1a", buckets]
+    if siblings:
+        buckets = 1
+        while buckets * PART_ENTRIES < siblings:
+            buckets *= 2
+        rule[SIBLINGS_PART] = ["fnv1a", buckets]
     return rule
 
 
@@ -152,8 +177,9 @@ def split_manifest(
             head[path] = (sha, length)
         else:
             listed.setdefault(part, {})[path] = {"sha256": sha, "length": length}
-            top = path.partition("/")[0]
-            sizes[top] = sizes.get(top, 0) + length
+            if not part.startswith(f"{PARTS_DIR}/{SIBLINGS_PART}-"):  # never downloaded for offline reading
+                top = path.partition("/")[0]
+                sizes[top] = sizes.get(top, 0) + length
     blobs = {part: canonical_json({"layer": layer, "files": entries}) for part, entries in listed.items()}
     head.update({part: bytes_digest(data) for part, data in blobs.items()})
     manifest = make_manifest(layer, version, head, built_at, expires, rule)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import brotli
 
-# The types nginx's gzip_types lists (deploy/nginx/sotay.conf); Pagefind's files are compressed already.
-COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
-SIBLINGS = (".gz", ".br")
+from layerformat.manifest import COMPRESSED_SUFFIXES, is_sibling
+from layerformat.manifest import SIBLING_SUFFIXES as SIBLINGS
+
 MIN_LENGTH = 512  # gzip_min_length: below this the headers cost more than compression saves
 # The theme's CSS and JS are compressed once per theme version: the best brotli can do (0.3 s for Material's
 # 138 kB CSS). Pages are rendered on every publish, thousands per layer on a full build: quality 5 (1 ms for
@@ -49,11 +49,6 @@ class CompressStats:
     written: int = 0
     kept: int = 0
     removed: int = 0
-
-
-def is_sibling(rel: str) -> bool:
-    """True for a precompressed copy (`x.html.gz`, `x.css.br`) of another layer file."""
-    return rel.endswith(SIBLINGS) and rel[:-3].endswith(COMPRESSED_SUFFIXES)
 
 
 def is_compressible(name: str) -> bool:

@@ -152,3 +152,30 @@ def test_a_new_article_rewrites_only_the_newest_part(tmp_path, key):
     assert before["manifest/a-1.json"] != after["manifest/a-1.json"]
     assert json.loads((site.layer() / MANIFEST).read_bytes())["version"] == 2
     assert verify_layer(site.layer(), key.public_key()) == []
+
+
+def test_compressed_siblings_are_listed_apart_from_the_head_a_phone_fetches(big_layer):
+    """The head every phone fetches on its first view lists no `.br`/`.gz` sibling (they were two thirds of its
+    entries); they are signed through parts of their own, which a reader never needs (it hashes the decoded
+    bytes against the plain file), and the layer still verifies. The JavaScript reader's rule finds every plain
+    file where the builder put it and never sends it to a siblings part."""
+    head = big_layer.manifest(head=True)
+    assert not [p for p in head["files"] if p.endswith((".br", ".gz"))]
+    assert head["parts"][".siblings"][0] == "fnv1a"
+    whole = big_layer.manifest()
+    siblings = [p for p in whole["files"] if p.endswith((".br", ".gz"))]
+    assert "index.html.br" in siblings and "a/1/index.html.gz" in siblings
+    assert all(part_of(p, head["parts"]).startswith("manifest/.siblings-") for p in siblings)
+    assert ".siblings" not in head.get("sizes", {})  # "Tải về máy" counts what it downloads, not the siblings
+    assert verify_layer(big_layer.layer(), big_layer.key.public_key()) == []
+    plain = ["index.html", "feed.json", "a/1/index.html", "assets/sotay/sotay.js"]
+    script = (
+        "global.self = global; require(process.argv[1]); const v = self.sotayVerify;"
+        "const [rule, paths] = JSON.parse(process.argv[2]);"
+        "console.log(JSON.stringify(paths.map((p) => v.partOf({parts: rule}, p))));"
+    )
+    out = subprocess.run([NODE, "-e", script, str(VERIFY_JS), json.dumps([head["parts"], plain + siblings[:5]])],
+                         capture_output=True, text=True, check=True)
+    from_js = json.loads(out.stdout)
+    assert from_js[:len(plain)] == [part_of(p, head["parts"]) for p in plain]
+    assert not any(part and ".siblings" in part for part in from_js)
