@@ -13,6 +13,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import rcssmin
+import rjsmin
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
@@ -41,6 +43,9 @@ STATIC = {
 # away. Each keeps a failure to itself, as separate scripts would (the error is still reported).
 SHELL_BUNDLE = ("verify", "receipts", "shell", "meetings", "tasks", "notices")
 BUNDLE_NAME = "reader.js"
+# Every reader page's styles (the shell's, the meetings' and the notices') as one minified file.
+CSS_BUNDLE = ("css", "meetings_css", "notices_css")
+CSS_BUNDLE_NAME = "reader.css"
 SW_SOURCE = "reader/sw.js"
 SHELL_ROUTES = ("/", "/tim-kiem/", "/chua-doc/", "/xem-sau/", "/gop-y/", "/luu-tru/", "/tai-ve/")
 
@@ -62,13 +67,24 @@ def _bundle() -> bytes:
     for key in SHELL_BUNDLE:
         source = shared_source(f"{key}.js") if f"{key}.js" in SHARED else _static_bytes(STATIC[key])
         parts.append(b"try{\n" + source + b"\n}catch(e){setTimeout(function(){throw e})}\n")
-    return b"".join(parts)
+    # Without comments and indentation (rjsmin renames nothing): 26.2 → 20.1 kB in brotli, a quarter of the
+    # home's first view over 3G. The sources stay as written; only what is sent is minified.
+    return rjsmin.jsmin(b"".join(parts).decode("utf-8")).encode("utf-8")
 
 
-@lru_cache(maxsize=4)
-def bundle_encoded(coding: str, digest: str) -> bytes:
-    """The bundle compressed once at the strongest level (as the layers' files are), not per request."""
-    body = _bundle()
+@lru_cache(maxsize=1)
+def _css_bundle() -> bytes:
+    return rcssmin.cssmin(b"\n".join(_static_bytes(STATIC[key]) for key in CSS_BUNDLE).decode("utf-8")).encode("utf-8")
+
+
+def bundle_body(name: str) -> bytes:
+    return _css_bundle() if name == CSS_BUNDLE_NAME else _bundle()
+
+
+@lru_cache(maxsize=8)
+def bundle_encoded(coding: str, digest: str, name: str = BUNDLE_NAME) -> bytes:
+    """A bundle compressed once at the strongest level (as the layers' files are), not per request."""
+    body = bundle_body(name)
     if coding == "br":
         import brotli
 
@@ -82,6 +98,7 @@ def _urls() -> dict[str, str]:
     for name in SHARED:
         urls[name.removesuffix(".js")] = f"/r/{name}?v={_digest((THEME_ASSETS / name).read_bytes())}"
     urls["bundle"] = f"/r/{BUNDLE_NAME}?v={_digest(_bundle())}"
+    urls["css"] = f"/r/{CSS_BUNDLE_NAME}?v={_digest(_css_bundle())}"
     urls["manifest"] = "/manifest.webmanifest"
     return urls
 
@@ -91,16 +108,17 @@ def shell_urls() -> dict[str, str]:
     if settings.DEBUG:
         _urls.cache_clear()  # edits show up without a restart while developing
         _bundle.cache_clear()
+        _css_bundle.cache_clear()
     return _urls()
 
 
-def bundle_digest() -> str:
-    return _digest(_bundle())
+def bundle_digest(name: str = BUNDLE_NAME) -> str:
+    return _digest(bundle_body(name))
 
 
 def shared_source(name: str) -> bytes | None:
-    if name == BUNDLE_NAME:
-        return _bundle()
+    if name in (BUNDLE_NAME, CSS_BUNDLE_NAME):
+        return bundle_body(name)
     if name not in SHARED:
         return None
     return (THEME_ASSETS / name).read_bytes()

@@ -24,6 +24,6 @@ urlpatterns = [
     path("hoc-tap/<int:pk>/", learning_pages.round_page, name="learning-round"),
     path("hoc-tap/y-kien/<int:pk>/", learning_pages.poll_page, name="learning-poll"),
     path("hoc-tap/thu-hoach/<int:page>/", learning_pages.essay_page, name="learning-essay"),
-    re_path(r"^r/(?P<name>[a-z]+\.js)$", views.shared_asset, name="reader-asset"),
+    re_path(r"^r/(?P<name>[a-z]+\.(?:js|css))$", views.shared_asset, name="reader-asset"),
     re_path(r"^(?P<route>(?:tim-kiem|chua-doc|xem-sau|gop-y|luu-tru|tai-ve)/)?$", views.shell, name="reader"),
 ]

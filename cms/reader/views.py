@@ -151,13 +151,15 @@ def shared_asset(request: HttpRequest, name: str) -> HttpResponse:
     body = assets.shared_source(name)
     if body is None:
         raise Http404("Không tìm thấy tệp.")
-    coding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")) if name == assets.BUNDLE_NAME else None
+    bundle = name in (assets.BUNDLE_NAME, assets.CSS_BUNDLE_NAME)
+    coding = accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")) if bundle else None
     if coding:
-        body = assets.bundle_encoded(coding, assets.bundle_digest())
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+        body = assets.bundle_encoded(coding, assets.bundle_digest(name), name)
+    kind = "text/css" if name.endswith(".css") else "text/javascript"
+    response = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
     if coding:
         response["Content-Encoding"] = coding
-    if name == assets.BUNDLE_NAME:
+    if bundle:
         response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=31536000, immutable" if request.GET.get("v") else "no-cache"
     return response

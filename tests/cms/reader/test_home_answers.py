@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+import rcssmin
+import rjsmin
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
@@ -57,9 +59,28 @@ def test_shell_scripts_come_as_one_file_in_their_order(client, tree, password):
     sources = [Path(finders.find(f"reader/{name}.js")).read_text("utf-8")
                for name in ("verify", "shell", "meetings", "tasks", "notices")]
     sources.insert(1, (Path(settings.BASE_DIR) / "themes/reader/assets/sotay/receipts.js").read_text("utf-8"))
-    starts = [body.index(source) for source in sources]
+    # Sent without comments and indentation, each script whole and in its order.
+    starts = [body.index(rjsmin.jsmin(source).strip()) for source in sources]
     assert starts == sorted(starts)
+    assert len(body) < 0.8 * sum(len(source) for source in sources)
     assert bundle in client.get("/sw.js").content.decode()  # kept for offline starts
+
+
+def test_every_reader_page_gets_its_styles_in_one_minified_file(client, tree, password):
+    client.post("/dang-nhap/", {"username": "dv.x1", "password": password})
+    html = client.get("/").content.decode()
+    css = re.search(r'<link rel="stylesheet" href="(/r/reader\.css\?v=[0-9a-f]+)">', html).group(1)
+    assert "/static/reader/meetings.css" not in html and "/static/reader/notices.css" not in html
+    response = client.get(css, HTTP_ACCEPT_ENCODING="br")
+    assert response["Content-Type"].startswith("text/css") and response["Content-Encoding"] == "br"
+    import brotli
+
+    body = brotli.decompress(response.content).decode()
+    for name in ("reader", "meetings", "notices"):
+        source = Path(finders.find(f"reader/{name}.css")).read_text("utf-8")
+        assert rcssmin.cssmin(source).strip() in body
+    assert "/*" not in body
+    assert css in client.get("/sw.js").content.decode()
 
 
 def test_the_one_file_is_sent_compressed_once_at_the_strongest_level(client, tree, password):
