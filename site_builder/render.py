@@ -122,6 +122,26 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 _BYTECODE = _MemoryBytecodeCache()
 
 
+_OWN_ASSETS = "assets/sotay/"  # the theme's own scripts and styles; Material's come minified already
+
+
+def _minified(file: Any, config: MkDocsConfig) -> Any:
+    """The theme's own script or stylesheet without comments and indentation (rjsmin, rcssmin: nothing is
+    renamed), as the layer's copy; an article opened cold shares the 3G line between them and Material's
+    stylesheet. The minified copy is rewritten only when its bytes change, so mkdocs' dirty build copies it only
+    then, as it does the source."""
+    import rcssmin
+    import rjsmin
+    from mkdocs.structure.files import File
+
+    text = Path(file.abs_src_path).read_text("utf-8")
+    small = rjsmin.jsmin(text) if file.src_uri.endswith(".js") else rcssmin.cssmin(text)
+    target = Path(config["site_dir"]).parent / "minified" / file.src_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(target, small.encode("utf-8"))
+    return File.generated(config, file.src_uri, abs_src_path=str(target))
+
+
 class _SotayPlugin(BasePlugin):
     """Feeds pre-rendered HTML to mkdocs, drops files layers never use, reports progress."""
 
@@ -148,6 +168,9 @@ class _SotayPlugin(BasePlugin):
             uri = file.src_uri
             if uri.startswith(_DROP_THEME_FILES) or uri.endswith(".map") or uri == "sitemap.xml":
                 files.remove(file)
+            elif uri.startswith(_OWN_ASSETS) and uri.endswith((".js", ".css")) and file.abs_src_path:
+                files.remove(file)
+                files.append(_minified(file, config))
             elif self._pages_only and not file.is_documentation_page():
                 files.remove(file)
             elif self._only is not None and file.is_documentation_page() and uri not in self._only:

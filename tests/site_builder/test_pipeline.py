@@ -127,7 +127,8 @@ def test_large_text_toggle_on_every_page(built):
         assert 'localStorage.getItem("sotay.large")' in html  # applied before first paint
         assert "assets/sotay/sotay.css" in html and "assets/sotay/sotay.js" in html
     css = text_of(built.layer() / "assets" / "sotay" / "sotay.css")
-    assert "html.sotay-large" in css and "min-height: 48px" in css
+    assert "html.sotay-large" in css and "min-height:48px" in css.replace(" ", "")
+    assert "/*" not in css  # the layer's copy is minified; themes/ keeps the commented source
     assert "document$.subscribe" in text_of(built.layer() / "assets" / "sotay" / "sotay.js")
 
 
@@ -316,10 +317,11 @@ def test_edited_theme_script_is_republished_without_rendering_pages(site, tmp_pa
     articles = [make_article(1), make_article(2)]
     render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
     script = theme / "assets" / "sotay" / "sotay.js"
-    script.write_text(script.read_text("utf-8") + "\n/* sửa */\n", "utf-8")
+    script.write_text(script.read_text("utf-8") + "\n/* sửa */\nwindow.sotayEdited = 1;\n", "utf-8")
     stats = render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
     assert stats.pages_rendered == 0 and not stats.full
-    assert (work / "site" / "assets" / "sotay" / "sotay.js").read_text("utf-8").endswith("/* sửa */\n")
+    built = (work / "site" / "assets" / "sotay" / "sotay.js").read_text("utf-8")
+    assert built.rstrip().endswith("window.sotayEdited=1;") and "sửa" not in built  # minified on the way
     main = theme / "main.html"
     main.write_text(main.read_text("utf-8").replace("Chữ to", "Cỡ chữ lớn"), "utf-8")
     stats = render_layer(PROVINCE, articles, work_dir=work, unit_name="Tỉnh", theme_dir=theme)
