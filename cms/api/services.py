@@ -68,6 +68,8 @@ def record_receipts(*, member: Member, events: list[ReceiptEvent]) -> ReceiptRes
     for a page the member may not read, refuses the whole batch and names the offending UUIDs so the reader
     can drop them from its queue.
     """
+    if not events:
+        return ReceiptResult(stored=0, duplicates=0)
     batch: dict[uuid.UUID, ReceiptEvent] = {}
     conflicts: set[str] = set()
     for event in events:

@@ -102,3 +102,12 @@ def test_malformed_events_are_refused_in_vietnamese(tree, pages, as_member):
     assert errors["client_id"] == ["Giá trị không hợp lệ."]
     assert errors["client_time"] == ["Trường này là bắt buộc."]
     assert errors["event"] == ["Giá trị không nằm trong các lựa chọn cho phép."]
+
+
+def test_an_empty_batch_is_refused_in_vietnamese_and_stores_nothing(tree, pages, as_member):
+    from cms.api.services import record_receipts
+
+    reply = as_member("dv.x1").post("/api/receipts", {"events": []}, format="json")
+    assert reply.status_code == 400 and reply.json()["events"] == ["Quá ngắn hoặc quá ít phần tử."]
+    result = record_receipts(member=tree.members["dv.x1"], events=[])  # a caller in code: nothing to do
+    assert (result.stored, result.duplicates) == (0, 0) and not Receipt.objects.exists()
