@@ -155,7 +155,7 @@ def test_a_new_article_rewrites_only_the_newest_part(tmp_path, key):
 
 
 def test_compressed_siblings_are_listed_apart_from_the_head_a_phone_fetches(big_layer):
-    """The head every phone fetches on its first view lists no `.br`/`.gz` sibling (they were two thirds of its
+    """The head every phone fetches on its first view lists no `.br`/`.gz` sibling (they were half of its
     entries); they are signed through parts of their own, which a reader never needs (it hashes the decoded
     bytes against the plain file), and the layer still verifies. The JavaScript reader's rule finds every plain
     file where the builder put it and never sends it to a siblings part."""
