@@ -33,10 +33,11 @@ ARTICLE_BUCKET = 256  # article ids per part of `a/`
 PART_ENTRIES = 256  # files per hashed part, about 25 kB
 PART_MIN_FILES = 64  # a directory with fewer files stays in the head
 HEAD_DIRS = ("assets",)  # the theme: every page needs it, so it stays in the head
-# The build's precompressed siblings (`x.br`, `x.gz`, site_builder/compress.py) are listed apart, in parts of
-# their own that a reader never fetches (it hashes the decoded bytes against `x`'s entry): in the head they were
-# half of its entries (46 of 92 in the demo province layer), which every phone fetched for every layer on its first view. The rule's key starts
-# with a dot, so no top-level directory can match it and readers that only know directory rules ignore it.
+# The build's precompressed siblings (`x.br`, `x.gz`, site_builder/compress.py) are listed apart, in parts of their
+# own that a reader never fetches (it hashes the decoded bytes against `x`'s entry): in the head they were half of
+# its entries (46 of 92 in the demo province layer), which every phone fetched for every layer on its first view.
+# The rule's key starts with a dot, so no top-level directory can match it and readers that only know directory
+# rules ignore it.
 SIBLINGS_PART = ".siblings"
 # The types nginx's gzip_types lists (deploy/nginx/sotay.conf); Pagefind's files are compressed already.
 COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
