@@ -31,7 +31,7 @@ def _token_sql(connection) -> str:
 class FastTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str):
         connection = connections[Token.objects.db]
-        sql = _SQL.get(connection.vendor) or _SQL.setdefault(connection.vendor, _token_sql(connection))
+        sql = _SQL.get(connection.alias) or _SQL.setdefault(connection.alias, _token_sql(connection))
         with connection.cursor() as cursor:
             cursor.execute(sql, [key])
             row = cursor.fetchone()

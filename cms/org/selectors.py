@@ -23,10 +23,8 @@ def member_of(user) -> Member | None:
         return None
 
 
-def _member_row_sql() -> str:
+def _member_row_sql(connection) -> str:
     """SELECT of a member with every column of their unit (the page and the unit tables), by user id."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
     unit_tables = {UnitPage._meta.db_table: "up", UnitPage._meta.pk.related_model._meta.db_table: "pg"}
     columns = [f"m.{quote(f.column)}" for f in Member._meta.concrete_fields]
@@ -47,7 +45,7 @@ def load_member(user) -> Member | None:
     from django.db import connections
 
     connection = connections[Member.objects.db]
-    sql = _MEMBER_SQL.get(connection.vendor) or _MEMBER_SQL.setdefault(connection.vendor, _member_row_sql())
+    sql = _MEMBER_SQL.get(connection.alias) or _MEMBER_SQL.setdefault(connection.alias, _member_row_sql(connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         row = cursor.fetchone()
