@@ -1,14 +1,14 @@
 """Each web node keeps its own search index and brings it up to what the store publishes, within seconds.
 
-The index (Whoosh, `search_index.py`) is files on the node's disk; the build that changes a layer runs on some
+The index (SQLite FTS5, `search_index.py`) is a file on the node's disk; the build that changes a layer runs on some
 worker, maybe on another machine. So every node follows the published versions instead of waiting to be told:
 `LayerBuild.live_version` is written only once a build's upload to the store succeeded, so it is the version
 members get from the bucket. A thread of each web process (`start_follower`) asks for those versions every
 `FOLLOW_INTERVAL_S` — one indexed query over one row per layer — and re-indexes each layer whose version is newer
-than the one its index holds (`versions.json` beside the index), from the layer's live pages in the database
-(`export_layer`, the same function the builder exports from). Only changed pages are written (`update_layer`
-compares per-page fingerprints). A non-blocking file lock lets one process of a node do the work while the
-others keep answering from the same files.
+than the one its index holds (`layer_version`, written in the same transaction as the layer's documents), from
+the layer's live pages in the database (`export_layer`, the same function the builder exports from). Only
+changed pages are written (`update_layer` compares per-page fingerprints). A non-blocking file lock lets one
+process of a node do the work while the others keep answering from the same file.
 
 A fresh node, or one whose disk was lost, rebuilds its index with `sotay rebuild-search-index` (or simply
 starts: the follower finds every layer newer than nothing). Why the database and not the bucket's files: see
@@ -18,19 +18,16 @@ docs/architecture.md, "Beyond one machine".
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import threading
 import time
 from pathlib import Path
 
-from layerformat.fsutil import write_atomic
 from layerformat.model import LayerId
 
 logger = logging.getLogger("sotay.api.search")
 
 FOLLOW_INTERVAL_S = 2.0
-VERSIONS_FILE = "versions.json"
 
 
 def published_versions() -> dict[str, int]:
@@ -41,17 +38,10 @@ def published_versions() -> dict[str, int]:
 
 
 def indexed_versions(directory: Path | None = None) -> dict[str, int]:
-    from .search_index import index_dir
+    """The version of every layer this node's index holds, by layer prefix."""
+    from .search_index import indexed_versions as held
 
-    try:
-        data = json.loads((Path(directory or index_dir()) / VERSIONS_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_versions(directory: Path, versions: dict[str, int]) -> None:
-    write_atomic(directory / VERSIONS_FILE, json.dumps(versions, sort_keys=True).encode())
+    return held(directory)
 
 
 def follow_published(*, directory: Path | None = None, wait: bool = False) -> list[str]:
@@ -74,9 +64,8 @@ def follow_published(*, directory: Path | None = None, wait: bool = False) -> li
         stale = sorted(prefix for prefix, version in published.items() if indexed.get(prefix, 0) < version)
         for prefix in stale:
             layer = LayerId.parse(prefix)
-            update_layer(layer, export_layer(layer), directory=directory)
-            indexed[prefix] = published[prefix]
-            _write_versions(directory, indexed)  # after each layer: a crash mid-way redoes only the rest
+            # The version is stored with the layer's documents: a crash mid-way redoes only the rest.
+            update_layer(layer, export_layer(layer), directory=directory, version=published[prefix])
         if stale:
             logger.info("search index follows %d newer layer versions: %s", len(stale), ", ".join(stale[:5]))
         return stale
@@ -88,9 +77,7 @@ def rebuild_from_published(*, directory: Path | None = None) -> int:
 
     directory = Path(directory or index_dir())
     versions = published_versions()  # read first: the index then holds at least these versions
-    count = rebuild_index(directory=directory)
-    _write_versions(directory, versions)
-    return count
+    return rebuild_index(directory=directory, versions=versions)
 
 
 _started = threading.Event()

@@ -1,59 +1,85 @@
-"""The API's full-text index (Whoosh): one document per published article, searched only within the caller's layers.
+"""The API's full-text index: SQLite FTS5 in one file per node, one document per published article, searched only
+within the caller's layers.
 
 Vietnamese readers type with or without tone marks, so the indexed text is folded (NFD, marks dropped, đ→d,
 lower case) and so is every query: "nghi quyet" and "nghị quyết" both find "Nghị quyết". Title and body are
-stored in their original form for display; snippets highlight the original text (see `snippets.py`).
+stored in their original form for display, beside the folded body the snippets are cut from (`snippets.py`).
 
 Layer-scoped terms. Every indexed term carries its layer: "Nghị quyết" in layer `u/tn/dt/all` is indexed as
 `tn.dt.all~nghi` and `tn.dt.all~quyet`. A member's query is built only from the terms of the layers they may
 read, so another layer's document cannot match, be scored or be counted — a filter that is part of the query,
 never applied after paging. It is also what keeps search fast: a term's posting list holds one layer's
 documents, not the whole province's, so ranking work grows with what the member can read. Each layer is
-searched on its own and the per-layer top lists are merged by score; those lists are cached per index
-generation, so the province layer, which every member reads, is ranked once per query and process.
+searched on its own (BM25, FTS5's `bm25()`) and the per-layer top lists are merged by score; those lists are
+cached per index generation, so the province layer, which every member reads, is ranked once per query and
+process.
 
-whoosh-reloaded (2.7.5, maintained fork, same `whoosh` import) is used instead of whoosh 2.7.4, whose unmaintained
-sources raise SyntaxWarnings on import on current Pythons.
+Why FTS5 and not Whoosh, which the design first named: matching and ranking in C cost a third of Whoosh's pure
+Python on the same 20,000 articles and queries (docs/architecture.md, "Search in C"), and one SQLite file gives
+atomic writes, a rebuild that readers never see half-done, and the layer versions in the same transaction as
+the documents they describe.
 
-The index is written when a layer is built (`update_layer`, on publishing's `layer_built` signal, connected
-in `ApiConfig.ready`, after publish, unpublish and move) and can be rebuilt from live pages (`rebuild_index`,
-`sotay manage rebuild_search_index`). Writers in different processes wait for Whoosh's file lock, so
-concurrent builds never interleave.
+The index is written when a layer is built (`update_layer`, on publishing's `layer_built` signal, connected in
+`ApiConfig.ready`, after publish, unpublish and move), by the node's follower (`search_follow.py`), and can be
+rebuilt from live pages (`rebuild_index`, `sotay rebuild-search-index`). Writers in different processes take
+SQLite's write lock in turn (WAL: readers are never blocked).
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
+import os
 import re
 import shutil
+import sqlite3
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from whoosh import index
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Term
-from whoosh.writing import CLEAR
-
-from layerformat.fsutil import locked, write_atomic
+from layerformat.fsutil import locked
 from layerformat.model import Article, LayerId
 from layerformat.text import fold, html_to_text
 
-from .scoring import FastBM25F
 from .snippets import make_snippet
 
 logger = logging.getLogger("sotay.api.search")
 
 WRITE_TIMEOUT_S = 120
 MAX_QUERY_TERMS = 8
+INDEX_FILE = "index.sqlite3"
+# Bump when the tables change: a node that finds another format starts empty and its follower indexes again.
+INDEX_FORMAT = 1
+# Bump when `_document` changes what it makes of an article: every print changes, so every page is written
+# again at its layer's next build.
+DOCUMENT_FORMAT = 1
 # Words are letters and digits; "12.450" and "90,14" stay whole. No stop words and no minimum length: English
 # stop lists would drop Vietnamese syllables ("an" of "an ninh").
 _WORD = re.compile(r"\w+(?:[.,]\w+)*")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS doc (
+    id INTEGER PRIMARY KEY,  -- the page's id, also the rowid of its terms
+    layer TEXT NOT NULL,
+    print TEXT NOT NULL,     -- the article's fingerprint when it was written
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    published TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT
+);
+CREATE INDEX IF NOT EXISTS doc_layer ON doc (layer);
+CREATE TABLE IF NOT EXISTS layer_version (layer TEXT PRIMARY KEY, version INTEGER NOT NULL);
+-- Words are already folded and scoped: only spaces separate them, "tn.dt.all~12.450" is one token.
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5 (
+    words, tokenize = "unicode61 remove_diacritics 0 tokenchars '~._,'"
+);
+"""
+_TABLES = ("meta", "doc", "layer_version", "terms")
 
 
 def words(text: str) -> list[str]:
@@ -65,181 +91,209 @@ def layer_key(layer: LayerId) -> str:
     return ".".join((*layer.unit_path, layer.tier))
 
 
-def make_schema() -> Schema:
-    return Schema(
-        page_id=ID(stored=True, unique=True),
-        layer=ID(stored=True),
-        content=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),  # layer-scoped folded words
-        title=STORED(),
-        body=STORED(),
-        unit=STORED(),
-        published=STORED(),
-        published_ts=NUMERIC(int, bits=64, stored=True),
-        url=STORED(),
-        kind=ID(stored=True),
-    )
-
-
-_SCHEMA = make_schema()
-_lock = threading.Lock()
-_open: dict[str, index.Index] = {}
-_searchers: dict[str, object] = {}
-
-
 def index_dir() -> Path:
     from django.conf import settings
 
     return Path(settings.SOTAY_VAR_DIR) / "search"
 
 
-def open_index(directory: Path | None = None) -> index.Index:
-    """The index in `directory` (default: var/search), created empty on first use."""
-    directory = Path(directory or index_dir())
-    key = str(directory)
-    with _lock:
-        if key not in _open:
-            directory.mkdir(parents=True, exist_ok=True)
-            # Another process (the build worker, another gunicorn worker) may be creating it at this moment.
-            with (directory / ".create.lock").open("w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                if not index.exists_in(directory):
-                    index.create_in(directory, _SCHEMA)
-            _open[key] = index.open_dir(directory)
-        return _open[key]
+# --- connections ---------------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_local = threading.local()
+_every: list[sqlite3.Connection] = []  # every connection opened, for reset_cache
+_epoch = [0]  # bumped by reset_cache: every thread then opens its connections again
 
 
-def _document(article: Article) -> dict:
+def _connection(directory: Path | None) -> tuple[sqlite3.Connection, str]:
+    """This thread's connection to the index in `directory` (default: var/search), created on first use."""
+    folder = str(Path(directory or index_dir()).resolve())
+    per_thread = getattr(_local, "connections", None)
+    # A forked worker never uses its parent's handles; after reset_cache every handle is opened again.
+    if per_thread is None or _local.owner != (os.getpid(), _epoch[0]):
+        per_thread = _local.connections = {}
+        _local.owner = (os.getpid(), _epoch[0])
+    conn = per_thread.get(folder)
+    if conn is None:
+        conn = per_thread[folder] = _open(Path(folder))
+        with _lock:
+            _every.append(conn)
+    return conn, folder
+
+
+def _open(folder: Path) -> sqlite3.Connection:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / INDEX_FILE
+    conn = sqlite3.connect(path, timeout=WRITE_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA synchronous=NORMAL")  # the index can always be made again from the published layers
+    # Switching to WAL does not wait for other connections: whoever opens the file first switches it, alone.
+    with locked(folder / ".open.lock"):
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+            _drop_whoosh_files(folder)  # a new file: any older index here is of no further use
+        with _writing(conn):
+            row = _meta(conn, "format") if _has_tables(conn) else None
+            if row != INDEX_FORMAT:
+                for table in _TABLES:
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO meta VALUES ('format', ?), ('generation', 0)", [INDEX_FORMAT])
+    return conn
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is not None
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> int | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _drop_whoosh_files(folder: Path) -> None:
+    """A node upgraded from the Whoosh index: its files are of no further use (the new index fills itself up)."""
+    for pattern in ("_MAIN_*.toc", "MAIN_*.seg", "MAIN_WRITELOCK", ".create.lock", "versions.json"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+    shutil.rmtree(folder / "layers", ignore_errors=True)
+
+
+class _writing:
+    """One write transaction, taken at once so that two writers never deadlock upgrading a read lock."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind, *_rest) -> None:
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+def _document(article: Article) -> tuple:
+    """The `doc` row of an article, without its print, and its scoped words."""
     text = html_to_text(article.body_html)
     title = unicodedata.normalize("NFC", article.title)
     body = unicodedata.normalize("NFC", f"{article.summary}\n{text}" if article.summary else text)
     key = layer_key(article.layer)
     # The title twice: a word in the title weighs more than one in the body.
-    content = " ".join(f"{key}~{word}" for word in words(title) * 2 + words(body))
-    return {
-        "page_id": str(article.id),
-        "layer": article.layer.prefix,
-        "content": content,
-        "title": title,
-        "body": body,
-        "unit": article.unit_name,
-        "published": article.published_at.isoformat(),
-        "published_ts": int(article.published_at.timestamp()),
-        "url": f"/{article.layer.prefix}/a/{article.id}/",
-        "kind": article.kind,
-    }
+    scoped = " ".join(f"{key}~{word}" for word in words(title) * 2 + words(body))
+    row = (article.id, article.layer.prefix, title, body, fold(body), article.unit_name,
+           article.published_at.isoformat(), f"/{article.layer.prefix}/a/{article.id}/", article.kind)
+    return row, scoped
 
 
-# Bump when `_document` changes what it makes of an article: every fingerprint changes, so every page is
-# written again at its layer's next build.
-DOCUMENT_FORMAT = 1
-PRINTS_DIR = "layers"
+def _print(article: Article) -> str:
+    # Every field of the article counts (more than `_document` reads): a print that changes for a field the
+    # document does not use only rewrites that one document.
+    return article.fingerprint("search", DOCUMENT_FORMAT)
 
 
-def _prints_path(ix: index.Index, layer: LayerId) -> Path:
-    return Path(ix.storage.folder) / PRINTS_DIR / f"{layer_key(layer)}.json"
+def _put(conn: sqlite3.Connection, article: Article, fingerprint: str) -> None:
+    (pid, layer, *fields), scoped = _document(article)
+    conn.execute("DELETE FROM terms WHERE rowid = ?", [pid])
+    conn.execute("INSERT INTO terms (rowid, words) VALUES (?, ?)", [pid, scoped])
+    conn.execute("INSERT OR REPLACE INTO doc (id, layer, print, title, body, folded, unit, published, url, kind)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [pid, layer, fingerprint, *fields])
 
 
-def _read_prints(path: Path) -> dict[str, str] | None:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+def _remove(conn: sqlite3.Connection, pid: int) -> None:
+    conn.execute("DELETE FROM terms WHERE rowid = ?", [pid])
+    conn.execute("DELETE FROM doc WHERE id = ?", [pid])
 
 
-def _forget_prints(ix: index.Index) -> None:
-    """Bulk writes (a rebuild) do not keep the per-layer prints: drop them, the next build compares documents."""
-    shutil.rmtree(Path(ix.storage.folder) / PRINTS_DIR, ignore_errors=True)
+def _changed(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
 
-def update_layer(layer: LayerId, articles: list[Article], *, directory: Path | None = None) -> int:
-    """Make the index hold exactly `articles` (the layer's live pages) for `layer`, in one commit.
+def update_layer(layer: LayerId, articles: list[Article], *, directory: Path | None = None,
+                 version: int | None = None) -> int:
+    """Make the index hold exactly `articles` (the layer's live pages) for `layer`, in one transaction.
 
     Only pages that are new, changed or gone are written: a publish in a layer of thousands of articles
-    touches one document, not all of them. What the index holds per layer is remembered as a fingerprint
-    per page (`layers/<layer>.json` beside the index, written after each commit), so finding the changed
-    pages costs a hash per article; without that file the stored documents are compared instead.
-    Returns the number of documents written or deleted.
+    touches one document, not all of them (each row keeps the article's print). `version`, when given, is
+    remembered as the layer's indexed version in the same transaction. Returns the number of documents
+    written or deleted.
     """
-    ix = open_index(directory)
-    prints_path = _prints_path(ix, layer)
-    with locked(prints_path.with_suffix(".lock")):
-        # Every field of the article counts (more than `_document` reads): a print that changes for a field
-        # the document does not use only rewrites that one document.
-        prints = {str(a.id): a.fingerprint("search", DOCUMENT_FORMAT) for a in articles}
-        known = _read_prints(prints_path)
-        if known is not None:
-            changed = [a for a in articles if known.get(str(a.id)) != prints[str(a.id)]]
-            gone = [pid for pid in known if pid not in prints]
-            documents = [_document(a) for a in changed]
-        else:
-            wanted = {str(a.id): _document(a) for a in articles}
-            with ix.searcher() as searcher:
-                current = {doc["page_id"]: doc for doc in searcher.documents(layer=layer.prefix)}
-            compared = ("title", "body", "unit", "published", "url", "kind")
-            documents = [doc for pid, doc in wanted.items()
-                         if pid not in current or any(current[pid].get(f) != doc[f] for f in compared)]
-            gone = [pid for pid in current if pid not in wanted]
-        if documents or gone:
-            writer = ix.writer(timeout=WRITE_TIMEOUT_S)
-            try:
-                for pid in gone:
-                    writer.delete_by_term("page_id", pid)
-                for doc in documents:
-                    writer.update_document(**doc)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-        if documents or gone or known != prints:
-            write_atomic(prints_path, json.dumps(prints, separators=(",", ":")).encode())
-    if documents or gone:
-        logger.info("search index: %s: %d written, %d removed, %d in all", layer.prefix, len(documents), len(gone),
+    conn, _folder = _connection(directory)
+    prints = {a.id: _print(a) for a in articles}
+    with _writing(conn):
+        known = dict(conn.execute("SELECT id, print FROM doc WHERE layer = ?", [layer.prefix]))
+        changed = [a for a in articles if known.get(a.id) != prints[a.id]]
+        gone = [pid for pid in known if pid not in prints]
+        for pid in gone:
+            _remove(conn, pid)
+        for article in changed:
+            _put(conn, article, prints[article.id])
+        if changed or gone:
+            _changed(conn)
+        if version is not None:
+            conn.execute("INSERT OR REPLACE INTO layer_version VALUES (?, ?)", [layer.prefix, version])
+    if changed or gone:
+        logger.info("search index: %s: %d written, %d removed, %d in all", layer.prefix, len(changed), len(gone),
                     len(prints))
-    return len(documents) + len(gone)
+    return len(changed) + len(gone)
 
 
 def add_articles(articles: Iterable[Article], *, directory: Path | None = None) -> int:
-    """Add many articles in one writer (used by the full rebuild and the benchmark)."""
-    ix = open_index(directory)
-    _forget_prints(ix)
-    writer = ix.writer(timeout=WRITE_TIMEOUT_S, limitmb=256)
-    count = 0
-    try:
-        for article in articles:
-            writer.update_document(**_document(article))
-            count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    """Add (or replace) many articles in one transaction (the benchmark's bulk load)."""
+    conn, _folder = _connection(directory)
+    with _writing(conn):
+        count = _add(conn, articles)
+        _changed(conn)
+    _compact(conn)
     return count
 
 
-def rebuild_index(*, directory: Path | None = None) -> int:
-    """Drop the index and index every live article of every layer again."""
+def _add(conn: sqlite3.Connection, articles: Iterable[Article]) -> int:
+    count = 0
+    for article in articles:
+        _put(conn, article, _print(article))
+        count += 1
+    return count
+
+
+def _compact(conn: sqlite3.Connection) -> None:
+    """After a bulk write: merge FTS5's segments and fold the write-ahead log into the file."""
+    conn.execute("INSERT INTO terms (terms) VALUES ('optimize')")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def rebuild_index(*, directory: Path | None = None, versions: Mapping[str, int] | None = None) -> int:
+    """Index every live article of every layer again, in one transaction: searches answer from the old index
+    until it commits. `versions` (layer prefix → version) become the indexed versions."""
     from cms.publishing.export import all_layers, export_layer
 
-    ix = open_index(directory)
-    _forget_prints(ix)
-    writer = ix.writer(timeout=WRITE_TIMEOUT_S)
-    writer.commit(mergetype=CLEAR)
-    count = add_articles((a for layer in all_layers() for a in export_layer(layer)), directory=directory)
+    conn, _folder = _connection(directory)
+    with _writing(conn):
+        for table in ("doc", "terms", "layer_version"):
+            conn.execute(f"DELETE FROM {table}")
+        count = _add(conn, (a for layer in all_layers() for a in export_layer(layer)))
+        conn.executemany("INSERT INTO layer_version VALUES (?, ?)", sorted((versions or {}).items()))
+        _changed(conn)
+    _compact(conn)
     logger.info("search index rebuilt: %d documents", count)
     return count
 
 
-def _searcher(ix: index.Index):
-    key = str(ix.storage.folder)
-    with _lock:
-        current = _searchers.get(key)
-        if current is None or not current.up_to_date():
-            # Not Searcher.refresh(): its reused segment readers keep the old deletions, so an unpublished page
-            # would still be found. The old searcher is dropped, not closed, as another thread may be using it.
-            current = ix.searcher(weighting=FastBM25F())
-        _searchers[key] = current
-        return current
+def indexed_versions(directory: Path | None = None) -> dict[str, int]:
+    """The published version of every layer this index holds, by layer prefix."""
+    conn, _folder = _connection(directory)
+    return dict(conn.execute("SELECT layer, version FROM layer_version"))
 
+
+def document_count(directory: Path | None = None) -> int:
+    conn, _folder = _connection(directory)
+    return conn.execute("SELECT count(*) FROM doc").fetchone()[0]
+
+
+# --- searching -----------------------------------------------------------------------------------------------
 
 def query_words(q: str) -> list[str]:
     """The distinct folded words of what the member typed (operators and symbols are plain separators)."""
@@ -252,42 +306,47 @@ def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: 
     if not terms or not layers:
         return []
     limit = max(1, min(limit, 50))
-    ix = open_index(directory)
-    searcher = _searcher(ix)
-    folder = str(ix.storage.folder)
-    merged = [hit for layer in dict.fromkeys(layers) for hit in _layer_hits(searcher, folder, layer, terms, limit)]
-    merged.sort(key=lambda hit: (-hit[0], -hit[1]))
-    # Stored fields (with the body, for the snippet) are read only for the hits actually returned.
-    return [_result(searcher.stored_fields(docnum), terms) for _score, docnum in merged[:limit]]
+    conn, folder = _connection(directory)
+    conn.execute("BEGIN")  # one snapshot for the generation, the matches and the documents
+    try:
+        generation = _meta(conn, "generation")
+        merged = sorted(hit for layer in dict.fromkeys(layers)
+                        for hit in _layer_hits(conn, folder, generation, layer, terms, limit))[:limit]
+        ids = [pid for _score, _neg, pid in merged]
+        marks = ",".join("?" * len(ids))
+        rows = {row[0]: row for row in conn.execute(
+            f"SELECT id, title, body, folded, unit, published, url, kind, layer FROM doc WHERE id IN ({marks})", ids)}
+    finally:
+        conn.execute("COMMIT")
+    # Snippets are cut only for the hits actually returned.
+    return [_result(rows[pid], terms) for pid in ids if pid in rows]
 
 
-def _result(fields: dict, terms: list[str]) -> dict:
-    return {
-        "title": fields["title"],
-        "url": fields["url"],
-        "snippet": make_snippet(fields["body"], terms),
-        "unit": fields["unit"],
-        "published": fields["published"],
-        "kind": fields.get("kind"),
-        "layer": fields["layer"],
-    }
+def _result(row: tuple, terms: list[str]) -> dict:
+    _pid, title, body, folded, unit, published, url, kind, layer = row
+    return {"title": title, "url": url, "snippet": make_snippet(body, terms, folded=folded), "unit": unit,
+            "published": published, "kind": kind, "layer": layer}
 
 
 _RESULTS_CACHE_SIZE = 4096
 _results: OrderedDict[tuple, list] = OrderedDict()
 
 
-def _layer_hits(searcher, folder: str, layer: LayerId, terms: list[str], limit: int) -> list[tuple[float, int]]:
-    """(score, document number) of the layer's best matches; numbers are valid for this index generation."""
-    key = (folder, searcher.ixreader.generation(), layer.prefix, tuple(terms), limit)
+def _layer_hits(conn: sqlite3.Connection, folder: str, generation: int, layer: LayerId, terms: list[str],
+                limit: int) -> list[tuple[float, int, int]]:
+    """(BM25 score, lower is better; minus the page id; page id) of the layer's best matches, newer pages first
+    among equal scores."""
+    key = (folder, generation, layer.prefix, tuple(terms), limit)
     with _lock:
         cached = _results.get(key)
         if cached is not None:
             _results.move_to_end(key)
             return cached
     scope = layer_key(layer)
-    query = And([Term("content", f"{scope}~{word}") for word in terms])
-    found = [(hit.score, hit.docnum) for hit in searcher.search(query, limit=limit)]
+    match = " AND ".join(f'"{scope}~{word}"' for word in terms)  # words never hold a quote
+    found = [(score, -pid, pid) for score, pid in conn.execute(
+        "SELECT bm25(terms) AS score, rowid FROM terms WHERE terms MATCH ? ORDER BY score, rowid DESC LIMIT ?",
+        [match, limit])]
     with _lock:
         _results[key] = found
         while len(_results) > _RESULTS_CACHE_SIZE:
@@ -302,15 +361,11 @@ def search(member, q: str, limit: int = 20) -> list[dict]:
     return search_layers(layers_for(member), q, limit=limit)
 
 
-def document_count(directory: Path | None = None) -> int:
-    return open_index(directory).doc_count()
-
-
 def reset_cache() -> None:
-    """Forget open indexes, searchers and cached results (tests point SOTAY_VAR_DIR somewhere new)."""
+    """Close every connection and forget cached results (tests point SOTAY_VAR_DIR somewhere new)."""
     with _lock:
-        for searcher in _searchers.values():
-            searcher.close()
-        _searchers.clear()
-        _open.clear()
+        for conn in _every:
+            conn.close()
+        _every.clear()
         _results.clear()
+        _epoch[0] += 1

@@ -10,13 +10,13 @@ from layerformat.text import fold
 SNIPPET_CHARS = 220
 
 
-def make_snippet(text: str, terms: list[str]) -> str:
+def make_snippet(text: str, terms: list[str], *, folded: str | None = None) -> str:
     """HTML excerpt of the original `text` around the first match, matches in <mark>, the rest escaped.
 
-    Whoosh's highlighter re-analyses the whole body for every hit (5 ms each); folding keeps character positions
-    for NFC Vietnamese, so the folded text is searched and the same span of the original is shown instead.
+    Folding keeps character positions for NFC Vietnamese, so the folded text (`folded`, which the index keeps
+    beside the body, or folded here) is searched and the same span of the original is shown.
     """
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     words = sorted((t for t in terms if t and not t.isspace()), key=len, reverse=True)
     if len(folded) != len(text) or not words:
         return _plain_snippet(text)
