@@ -8,6 +8,10 @@ PORT ?= 8000
 PG_DIR := /tmp/sotay-pg-$(shell id -u)-$(shell echo $$PPID)
 PG_PORT ?= 55433
 PYTEST_ARGS ?=
+# Independent tests run side by side, one process per core (at most 4): each has its own temporary directories
+# and database (cms/settings/test.py, pytest-django). The PostgreSQL run stays in one process: its advisory
+# locks are the cluster's, shared by every database on it.
+TEST_WORKERS ?= $(shell n=$$(nproc); [ $$n -gt 4 ] && n=4; echo $$n)
 export UV_LINK_MODE := copy
 
 .PHONY: demo test install-test scale-test lint setup system venv messages migrate screenshots clean
@@ -36,7 +40,7 @@ migrate: venv
 
 test: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@set -e; url=$$(scripts/pg-test start $(PG_DIR) $(PG_PORT)); \
 	trap 'scripts/pg-test stop $(PG_DIR)' EXIT; \
 	echo "PostgreSQL: $$url"; \
