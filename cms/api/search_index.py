@@ -131,20 +131,21 @@ def _open(folder: Path) -> sqlite3.Connection:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode=WAL")
             _drop_whoosh_files(folder)  # a new file: any older index here is of no further use
-        with _writing(conn):
-            row = _meta(conn, "format") if _has_tables(conn) else None
-            if row != INDEX_FORMAT:
-                for table in _TABLES:
-                    conn.execute(f"DROP TABLE IF EXISTS {table}")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("INSERT INTO meta VALUES ('format', ?), ('generation', 0)", [INDEX_FORMAT])
+        if _format(conn) != INDEX_FORMAT:  # read first: a writer at work (a rebuild) does not hold up the open
+            with _writing(conn):
+                if _format(conn) != INDEX_FORMAT:
+                    for table in _TABLES:
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute("INSERT INTO meta VALUES ('format', ?), ('generation', 0)", [INDEX_FORMAT])
     return conn
 
 
-def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is not None
+def _format(conn: sqlite3.Connection) -> int | None:
+    known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    return _meta(conn, "format") if known else None
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> int | None:

@@ -187,7 +187,7 @@ def test_a_node_upgraded_from_the_whoosh_index_starts_empty_and_drops_the_old_fi
                                                           "index.sqlite3-wal", "notes.txt"]
 
 
-def test_searches_answer_from_the_last_commit_while_a_writer_holds_the_index(tmp_path):
+def test_searches_open_and_answer_from_the_last_commit_while_a_writer_holds_the_index(tmp_path):
     import sqlite3
     from datetime import UTC, datetime
 
@@ -199,6 +199,7 @@ def test_searches_answer_from_the_last_commit_while_a_writer_holds_the_index(tmp
         Article(id=1, slug="a1", kind="news", title="Nghị quyết về an ninh", body_html="<p>Chi bộ.</p>",
                 published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")],
         directory=tmp_path)
+    search_index.reset_cache()  # the search below opens the file anew, as a web process starting does
     writer = sqlite3.connect(tmp_path / "index.sqlite3", isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a rebuild in another process, not yet committed
     writer.execute("DELETE FROM doc")
