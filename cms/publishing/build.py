@@ -21,9 +21,9 @@ logger = logging.getLogger("sotay.publishing")
 
 
 def _signing_key():
-    from layerformat.signing import load_or_create_key
+    from cms.publishing.keys import signing_key
 
-    return load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
+    return signing_key()  # the installation's key, or the build stops before it signs anything
 
 
 _stores: dict[str, Any] = {}

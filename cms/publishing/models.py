@@ -312,3 +312,19 @@ class LayerBuild(models.Model):
 
     def __str__(self) -> str:
         return self.layer
+
+
+class SigningKeyRecord(models.Model):
+    """The public half of the key this installation signs its layers with (one row, written by `sotay setup` or by
+    the first build): a machine added later with another key, or with none, stops before it signs a layer or
+    publishes a public key the readers do not trust (`cms/publishing/keys.py`)."""
+
+    public_key = models.CharField(_("khóa công khai"), max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa ký của cài đặt")
+        verbose_name_plural = _("khóa ký của cài đặt")
+
+    def __str__(self) -> str:
+        return self.public_key

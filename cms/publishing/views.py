@@ -93,10 +93,11 @@ def _from_object_store(path: str) -> HttpResponse:
 @require_GET
 def public_key(request: HttpRequest, name: str) -> HttpResponse:
     """The Ed25519 public key readers use to check manifests (public by design)."""
-    from layerformat.signing import load_or_create_key, public_key_b64
+    from layerformat.signing import public_key_b64
 
-    key = load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)
-    return HttpResponse(public_key_b64(key), content_type="text/plain")
+    from .keys import signing_key
+
+    return HttpResponse(public_key_b64(signing_key()), content_type="text/plain")
 
 
 @xframe_options_sameorigin  # the admin's preview panel shows it in an iframe of the same origin

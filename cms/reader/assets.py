@@ -126,9 +126,10 @@ def shared_source(name: str) -> bytes | None:
 
 def public_key() -> str:
     """The province's Ed25519 public key (base64), as /keys/signing.pub publishes it."""
-    from layerformat.signing import load_or_create_key, public_key_b64
+    from cms.publishing.keys import signing_key
+    from layerformat.signing import public_key_b64
 
-    return public_key_b64(load_or_create_key(settings.SOTAY_SIGNING_KEY_FILE)).strip()
+    return public_key_b64(signing_key()).strip()  # never a key of this machine's own that readers would not trust
 
 
 def service_worker_source() -> bytes:

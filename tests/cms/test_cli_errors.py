@@ -201,6 +201,24 @@ def test_a_signing_key_file_that_is_not_a_key(env, tmp_path):
     assert_one_line(sotay({**env, "SOTAY_SIGNING_KEY_FILE": str(bad)}, "setup"), "khóa ký không đọc được")
 
 
+def test_a_machine_added_without_the_installations_signing_key_is_stopped(env, tmp_path):
+    shared = {**env, "SOTAY_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}"}  # one database, two machines
+    first = sotay({**shared, "SOTAY_VAR_DIR": str(tmp_path / "first")}, "setup")
+    assert first.returncode == 0, first.stderr
+    second = {**shared, "SOTAY_VAR_DIR": str(tmp_path / "second")}
+    key_file = tmp_path / "second" / "keys" / "signing.key"
+    assert_one_line(sotay(second, "setup"), "chưa có khóa ký", str(key_file), "docs/scaling.md")
+    assert not key_file.exists()  # no key of its own that readers would not trust
+    other = tmp_path / "other.key"
+    other.write_bytes(base64.b64encode(os.urandom(32)) + b"\n")
+    assert_one_line(sotay({**second, "SOTAY_SIGNING_KEY_FILE": str(other)}, "setup"), "khác khóa")
+    key_file.parent.mkdir(parents=True)
+    key_file.write_bytes((tmp_path / "first" / "keys" / "signing.key").read_bytes())  # the key, copied over
+    again = sotay(second, "setup")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.split("khóa công khai: ")[1] == first.stdout.split("khóa công khai: ")[1]
+
+
 def test_verify_s3_without_the_public_key_file(env, tmp_path):
     assert_one_line(sotay(env, "verify", "s3://sotay-layers/u/tn/all", "--public-key", str(tmp_path / "k.pub")),
                     "Không tìm thấy khóa công khai", "--public-key")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -16,12 +16,26 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from django.db import connection
 
+        from cms.publishing.keys import check_key, refuse_missing_key
         from layerformat.signing import ENV_KEY, load_or_create_key, public_key_b64
 
         connection.ensure_connection()  # a database that does not answer is told before anything is made
         key_file = Path(settings.SOTAY_SIGNING_KEY_FILE)
+        if "publishing_signingkeyrecord" in connection.introspection.table_names():
+            # A machine added to a running installation: it must sign with the installation's key, not a new one.
+            _refuse(refuse_missing_key, key_file)
         key = load_or_create_key(key_file)  # before migrating: a broken key is told before minutes of migrations
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)  # the shared cache's table (throttles, layer lists)
+        _refuse(check_key, key, key_file)  # recorded if it is the first; refused if it is not the installation's
         where = f"biến môi trường {ENV_KEY}" if os.environ.get(ENV_KEY) else str(key_file)
         self.stdout.write(f"Cơ sở dữ liệu đã cập nhật. Khóa ký: {where}; khóa công khai: {public_key_b64(key)}")
+
+
+def _refuse(check, *args) -> None:
+    from cms.publishing.keys import SigningKeyError
+
+    try:
+        check(*args)
+    except SigningKeyError as exc:
+        raise CommandError(str(exc)) from exc
