@@ -110,6 +110,7 @@ class Cluster:
             "SOTAY_SIGNING_KEY_FILE": str(self.root / "keys" / "signing.key"),
             "SOTAY_STORE_BUCKET": self.bucket,
             "SOTAY_STORE_ENDPOINT_URL": self.s3_url,
+            "SOTAY_MEDIA_BUCKET": self.bucket,  # uploads shared by every machine, as docs/scaling.md says
             "SOTAY_SPEECH": "0",
             "SOTAY_DB_CONN_MAX_AGE": "60",
             "PYTHONPATH": str(REPO),

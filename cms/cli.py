@@ -23,7 +23,7 @@ MODULE_COMMANDS = {
 }
 # Subcommands implemented as Django management commands (hyphens become underscores).
 DJANGO_COMMANDS = {"serve", "import-members", "load-demo", "build", "worker", "setup", "create-reset-code",
-                   "import-units", "rebuild-search-index",
+                   "import-units", "rebuild-search-index", "media-to-bucket",
                    "activation-sheet", "digest"}
 
 USAGE = """Cách dùng: sotay LỆNH [tham số]
@@ -35,6 +35,7 @@ USAGE = """Cách dùng: sotay LỆNH [tham số]
   import-units TỆP          nhập cây đơn vị (và Ban Biên tập của mỗi đơn vị) từ CSV
   import-members TỆP        nhập đảng viên từ CSV/XLSX
   rebuild-search-index      dựng lại chỉ mục tìm kiếm của API
+  media-to-bucket           chép tệp tải lên trên máy này lên kho dùng chung (SOTAY_MEDIA_BUCKET)
   activation-sheet --unit MÃ -o TỆP.pdf
                             in phiếu kích hoạt (mã dùng một lần, mã QR) của chi bộ
   digest --unit MÃ --period 2026-W48 -o TỆP.pdf

@@ -48,14 +48,12 @@ class Media:
         if not ids:
             return {}
         from django.apps import apps
-        from django.core.files.storage import default_storage
 
         found = {}
         for pk, name, title in apps.get_model(app, model).objects.filter(pk__in=ids).values_list("id", "file", "title"):
-            try:
-                found[pk] = (default_storage.path(name), title)
-            except NotImplementedError:  # a remote storage: such files are not taken into layers
-                continue
+            path = local_path(name)
+            if path is not None:
+                found[pk] = (path, title)
         return found
 
     def body(self, html: str) -> tuple[str, tuple[ImageRef, ...], tuple[Attachment, ...]]:
@@ -96,11 +94,8 @@ def _document(values: dict) -> tuple[Attachment, ...]:
     name = values.get("document__file")
     if not name:
         return ()
-    from django.core.files.storage import default_storage
-
-    try:
-        path = default_storage.path(name)
-    except NotImplementedError:
+    path = local_path(name)
+    if path is None:
         return ()
     title = values.get("document__title") or Path(name).name
     return (Attachment(key="document", title=title, source=path, filename=_filename(title, name)),)
@@ -186,3 +181,27 @@ def all_layers() -> list[LayerId]:
 
     paths = UnitPage.objects.order_by("path").values_list("code_path", flat=True)
     return [layer for path in paths for layer in LayerId.all_for_unit_path(path)]
+
+
+def local_path(name: str) -> str | None:
+    """A file of the media storage on this machine's disk, for the builder: the file itself when media are on
+    disk; with media in a bucket, a copy in the build directory's `media/`, fetched once (stored names are never
+    reused, so a copy never goes stale). None when the file is not there."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    try:
+        return default_storage.path(name)
+    except NotImplementedError:
+        pass
+    copy = Path(settings.SOTAY_BUILD_DIR) / "media" / name
+    if copy.resolve().is_relative_to((Path(settings.SOTAY_BUILD_DIR) / "media").resolve()) and not copy.exists():
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as source:
+            data = source.read()
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        partial = copy.with_name(copy.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(copy)  # whole or not at all: a build killed mid-way leaves no half file behind
+    return str(copy) if copy.exists() else None

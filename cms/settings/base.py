@@ -227,6 +227,25 @@ if os.environ.get("SOTAY_STORE_BUCKET"):
             "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL"),
         },
     }
+# Uploaded media (Wagtail's images and documents, meeting, task and essay photos) live on this machine's disk,
+# unless SOTAY_MEDIA_BUCKET names a bucket (it may be the layers' own: media go under `media/`, which no layer's
+# prefix `u/` reaches): then every web node and worker reads and writes the same files (docs/scaling.md).
+if os.environ.get("SOTAY_MEDIA_BUCKET"):
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["SOTAY_MEDIA_BUCKET"],
+                "location": "media",
+                "region_name": os.environ.get("AWS_DEFAULT_REGION"),
+                "endpoint_url": os.environ.get("SOTAY_STORE_ENDPOINT_URL") or None,
+                "file_overwrite": False,  # an upload never replaces another's file of the same name
+                "querystring_auth": True,  # the bucket stays private: links are signed and expire
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"  # documents through Wagtail's view, which checks who may have them
 # Days of use and installations of the reader (cms/adoption); "0" turns recording off.
 # Each web node's search index follows the versions the store publishes (cms/api/search_follow.py).
 SOTAY_SEARCH_FOLLOW = os.environ.get("SOTAY_SEARCH_FOLLOW", "1") == "1"
