@@ -194,8 +194,11 @@ def local_path(name: str) -> str | None:
         return default_storage.path(name)
     except NotImplementedError:
         pass
-    copy = Path(settings.SOTAY_BUILD_DIR) / "media" / name
-    if copy.resolve().is_relative_to((Path(settings.SOTAY_BUILD_DIR) / "media").resolve()) and not copy.exists():
+    copies = (Path(settings.SOTAY_BUILD_DIR) / "media").resolve()
+    copy = (copies / name).resolve()
+    if not copy.is_relative_to(copies):  # a stored name never leads out of the copies' directory
+        return None
+    if not copy.exists():
         if not default_storage.exists(name):
             return None
         with default_storage.open(name, "rb") as source:
@@ -204,4 +207,4 @@ def local_path(name: str) -> str | None:
         partial = copy.with_name(copy.name + ".part")
         partial.write_bytes(data)
         partial.replace(copy)  # whole or not at all: a build killed mid-way leaves no half file behind
-    return str(copy) if copy.exists() else None
+    return str(copy)
