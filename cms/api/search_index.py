@@ -168,11 +168,18 @@ class _writing:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
+        _end_left_open(self.conn)
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
     def __exit__(self, kind, *_rest) -> None:
         self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _end_left_open(conn: sqlite3.Connection) -> None:
+    """A transaction a failed COMMIT left open on this thread's connection would refuse every later BEGIN."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 # --- writing -------------------------------------------------------------------------------------------------
@@ -308,6 +315,7 @@ def search_layers(layers: list[LayerId], q: str, *, limit: int = 20, directory: 
         return []
     limit = max(1, min(limit, 50))
     conn, folder = _connection(directory)
+    _end_left_open(conn)
     conn.execute("BEGIN")  # one snapshot for the generation, the matches and the documents
     try:
         generation = _meta(conn, "generation")

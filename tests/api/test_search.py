@@ -209,3 +209,25 @@ def test_searches_open_and_answer_from_the_last_commit_while_a_writer_holds_the_
         writer.execute("ROLLBACK")
         writer.close()
     assert [hit["title"] for hit in found] == ["Nghị quyết về an ninh"]
+
+
+def test_a_transaction_left_open_on_the_connection_does_not_stop_later_searches_or_writes(tmp_path):
+    from datetime import UTC, datetime
+
+    from layerformat.model import Article, LayerId
+
+    layer = LayerId(("tn",), "all")
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def art(pid: int, title: str) -> Article:
+        return Article(id=pid, slug=f"a{pid}", kind="news", title=title, body_html="<p>Chi bộ.</p>",
+                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+
+    search_index.update_layer(layer, [art(1, "Nghị quyết về an ninh")], directory=tmp_path)
+    conn, _folder = search_index._connection(tmp_path)
+    conn.execute("BEGIN")  # what a COMMIT that failed would leave behind
+    assert [h["title"] for h in search_index.search_layers([layer], "an ninh", directory=tmp_path)] == [
+        "Nghị quyết về an ninh"]
+    conn.execute("BEGIN")
+    assert search_index.update_layer(layer, [art(1, "Nghị quyết về an ninh"), art(2, "Tin an ninh")],
+                                     directory=tmp_path) == 1
