@@ -35,6 +35,17 @@ def indexed(tree, search_dir):
     return tree
 
 
+def province_article(pid: int, title: str, body: str = "<p>Nội dung.</p>"):
+    """An article of the province layer `u/tn/all`, as the builder exports it."""
+    from datetime import UTC, datetime
+
+    from layerformat.model import Article
+
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    return Article(id=pid, slug=f"a{pid}", kind="news", title=title, body_html=body, published_at=when,
+                   updated_at=when, layer=LayerId(("tn",), "all"), unit_name="Tỉnh", unit_level="province")
+
+
 def titles(reply) -> set[str]:
     assert reply.status_code == 200, reply.content
     return {r["title"] for r in reply.json()["results"]}
@@ -131,16 +142,8 @@ def test_publish_and_unpublish_reach_search_through_the_build_queue(tree, search
 
 
 def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
-    from datetime import UTC, datetime
-
-    from layerformat.model import Article, LayerId
-
     layer = LayerId(("tn",), "all")
-    when = datetime(2026, 11, 1, tzinfo=UTC)
-
-    def art(pid: int, title: str) -> Article:
-        return Article(id=pid, slug=f"a{pid}", kind="news", title=title, body_html="<p>Nội dung.</p>",
-                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+    art = province_article
 
     articles = [art(i, f"Nghị quyết số {i}") for i in range(1, 6)]
     assert search_index.update_layer(layer, articles, directory=tmp_path) == 5
@@ -152,16 +155,10 @@ def test_updating_a_layer_rewrites_only_what_changed(tmp_path):
 
 
 def test_layer_prints_find_changes_and_a_bulk_load_keeps_them(tmp_path):
-    from datetime import UTC, datetime
-
-    from layerformat.model import Article, LayerId
-
     layer = LayerId(("tn",), "all")
-    when = datetime(2026, 11, 1, tzinfo=UTC)
 
-    def art(pid: int, body: str = "<p>Nội dung.</p>") -> Article:
-        return Article(id=pid, slug=f"a{pid}", kind="news", title=f"Nghị quyết số {pid}", body_html=body,
-                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+    def art(pid: int, body: str = "<p>Nội dung.</p>"):
+        return province_article(pid, f"Nghị quyết số {pid}", body)
 
     articles = [art(i) for i in range(1, 4)]
     assert search_index.update_layer(layer, articles, directory=tmp_path) == 3
@@ -189,16 +186,10 @@ def test_a_node_upgraded_from_the_whoosh_index_starts_empty_and_drops_the_old_fi
 
 def test_searches_open_and_answer_from_the_last_commit_while_a_writer_holds_the_index(tmp_path):
     import sqlite3
-    from datetime import UTC, datetime
-
-    from layerformat.model import Article, LayerId
 
     layer = LayerId(("tn",), "all")
-    when = datetime(2026, 11, 1, tzinfo=UTC)
-    search_index.update_layer(layer, [
-        Article(id=1, slug="a1", kind="news", title="Nghị quyết về an ninh", body_html="<p>Chi bộ.</p>",
-                published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")],
-        directory=tmp_path)
+    search_index.update_layer(layer, [province_article(1, "Nghị quyết về an ninh", "<p>Chi bộ.</p>")],
+                              directory=tmp_path)
     search_index.reset_cache()  # the search below opens the file anew, as a web process starting does
     writer = sqlite3.connect(tmp_path / "index.sqlite3", isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a rebuild in another process, not yet committed
@@ -212,16 +203,10 @@ def test_searches_open_and_answer_from_the_last_commit_while_a_writer_holds_the_
 
 
 def test_a_transaction_left_open_on_the_connection_does_not_stop_later_searches_or_writes(tmp_path):
-    from datetime import UTC, datetime
-
-    from layerformat.model import Article, LayerId
-
     layer = LayerId(("tn",), "all")
-    when = datetime(2026, 11, 1, tzinfo=UTC)
 
-    def art(pid: int, title: str) -> Article:
-        return Article(id=pid, slug=f"a{pid}", kind="news", title=title, body_html="<p>Chi bộ.</p>",
-                       published_at=when, updated_at=when, layer=layer, unit_name="Tỉnh", unit_level="province")
+    def art(pid: int, title: str):
+        return province_article(pid, title, "<p>Chi bộ.</p>")
 
     search_index.update_layer(layer, [art(1, "Nghị quyết về an ninh")], directory=tmp_path)
     conn, _folder = search_index._connection(tmp_path)
