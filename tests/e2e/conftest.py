@@ -173,6 +173,15 @@ def wait_for_service_worker(page) -> None:
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
+def wait_for_value(page, expression: str, seconds: float = 10):
+    """Until a page expression (a promise may be) gives something truthy; that value. Playwright's
+    wait_for_function takes a promise itself for a truthy answer, so it cannot wait on one."""
+    deadline = time.monotonic() + seconds
+    while not (value := page.evaluate(expression)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return value
+
+
 def outbox_size(page) -> int:
     return page.evaluate("sotayOutbox.pending().then(function (items) { return items.length; })")
 

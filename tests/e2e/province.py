@@ -44,7 +44,7 @@ def _articles(tree) -> dict[str, int]:
     from cms.publishing import demo_media
     from tests.factories import publish
 
-    soon = date.today() + timedelta(days=5)
+    soon = datetime.now(TZ).date() + timedelta(days=5)  # the phone counts days in Vietnam, not on the machine
     columns = demo_media.ensure_columns(tree.units["tn"])
     photo = demo_media.make_image(RESOLUTION_PHOTO)
     pdf = demo_media.resolution_pdf("Nghị quyết về phát triển kinh tế đồi rừng", "09-NQ/TU", "Tỉnh ủy Thái Nguyên",

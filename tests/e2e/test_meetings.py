@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, log_in, outbox_size, server_env, wait_for_service_worker, wait_until_sent
+from tests.e2e.conftest import (
+    ROOT,
+    log_in,
+    outbox_size,
+    server_env,
+    wait_for_service_worker,
+    wait_for_value,
+    wait_until_sent,
+)
 from tests.push_service import PushService
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -63,15 +71,8 @@ def deliver_to_service_worker(page, site, payload: dict) -> list[str]:
     for _ in range(3):
         cdp.send("ServiceWorker.deliverPushMessage", {"origin": site.url, "registrationId": registrations[0],
                                                       "data": json.dumps(payload)})
-        shown = page.evaluate("""async () => {
-            const registration = await navigator.serviceWorker.ready;
-            for (let tries = 0; tries < 30; tries++) {
-                const shown = await registration.getNotifications();
-                if (shown.length) return shown.map(n => n.title + ' | ' + n.body);
-                await new Promise(resolve => setTimeout(resolve, 100));
-            }
-            return [];
-        }""")
+        shown = wait_for_value(page, "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                                     ".then(ns => ns.map(n => n.title + ' | ' + n.body))", seconds=3)
         if shown:
             return shown
     return []

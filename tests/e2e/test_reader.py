@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import expect
 
 from layerformat.manifest import part_of
-from tests.e2e.conftest import ROOT, log_in, outbox_size, server_env, wait_for_service_worker, wait_until_sent
+from tests.e2e.conftest import (
+    ROOT,
+    log_in,
+    outbox_size,
+    server_env,
+    wait_for_service_worker,
+    wait_for_value,
+    wait_until_sent,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -375,7 +383,7 @@ def test_an_article_read_online_stays_readable_offline_after_its_layer_is_publis
     expect(page.locator("#feed .title", has_text="Xã Hùng Sơn tổng kết công tác năm 2026")).to_have_count(1)
     # The worker fetches the new part before it drops what no kept manifest lists any more.
     kept = f"caches.open('sotay-blobs').then(c => c.match('/__sotay/blob/{head['files'][part]['sha256']}'))"
-    page.wait_for_function(f"{kept}.then(Boolean)")
+    assert wait_for_value(page, f"{kept}.then(Boolean)"), "the new part is not kept on the phone"
     page.wait_for_timeout(1000)
 
     context.set_offline(True)

@@ -3,13 +3,15 @@ phone with the report, survives a reload while still offline ("Chờ gửi"), an
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, outbox_size, wait_for_service_worker, wait_until_sent
 
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the phones' clock: a due date is a day in Vietnam
 TASK = "Chụp ảnh đoạn đường xóm đã phát quang"
 TEXT = "Đã phát quang xong đoạn từ nhà văn hóa đến cầu tràn"
 
@@ -36,7 +38,7 @@ def test_a_report_with_a_photo_made_offline_survives_a_reload_and_arrives_once(s
                                "WHERE u.username = 'dv.x1'").fetchone()[0]
     secretary = phone().new_page()
     log_in(secretary, site, "bt.x1")
-    assert secretary.evaluate(GIVE, [TASK, (date.today() + timedelta(days=4)).isoformat(), member_id]) == 201
+    assert secretary.evaluate(GIVE, [TASK, (datetime.now(TZ).date() + timedelta(days=4)).isoformat(), member_id]) == 201
     photo = tmp_path / "IMG_20261207_083015.jpg"
     Image.new("RGB", (4000, 3000), (40, 110, 60)).save(photo, "JPEG", quality=95)  # a phone camera's photo
 
