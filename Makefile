@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 SOTAY := $(VENV)/bin/sotay
 PORT ?= 8000
 PG_DIR := /tmp/sotay-pg-$(shell id -u)-$(shell echo $$PPID)
-PG_PORT ?= 55433
+# Below Linux's ephemeral range (32768–60999): a port there can be held by any outgoing connection, and the
+# cluster then cannot listen ("Address already in use").
+PG_PORT ?= 25433
 PYTEST_ARGS ?=
 # Independent tests run side by side, one process per core (at most 4): each has its own temporary directories
 # and database (cms/settings/test.py, pytest-django). The PostgreSQL run stays in one process: its advisory
@@ -49,7 +51,7 @@ test: setup
 	else echo "install-test: needs root on Debian, not run"; fi
 
 # docs/deploy.md run as written on this machine (root, Debian): the real paths, removed afterwards.
-INSTALL_PG_PORT ?= 55444
+INSTALL_PG_PORT ?= 25444
 install-test: setup
 	SOTAY_INSTALL_TEST=1 SOTAY_INSTALL_PG_PORT=$(INSTALL_PG_PORT) $(PY) -m pytest tests/install -m install -s -q $(PYTEST_ARGS)
 

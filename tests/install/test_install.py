@@ -264,7 +264,7 @@ def machine(tmp_path):
     (home / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
     (home / "members.csv").write_text(MEMBERS_CSV, encoding="utf-8")
     pg = Path(f"/tmp/sotay-install-pg-{os.getpid()}")
-    pg_port = int(os.environ.get("SOTAY_INSTALL_PG_PORT", "55444"))
+    pg_port = int(os.environ.get("SOTAY_INSTALL_PG_PORT", "25444"))
     bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     pg.mkdir()
     shutil.chown(pg, "postgres")
