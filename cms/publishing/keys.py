@@ -31,7 +31,8 @@ def recorded_public_key() -> str | None:
     return SigningKeyRecord.objects.filter(pk=1).values_list("public_key", flat=True).first()
 
 
-def _where(path: Path) -> str:
+def where_key_is(path: Path) -> str:
+    """Where this machine's key comes from, in the words the messages use."""
     from layerformat.signing import ENV_KEY
 
     return f"biến môi trường {ENV_KEY}" if os.environ.get(ENV_KEY) else str(path)
@@ -69,28 +70,38 @@ def check_key(key, path: Path) -> str:
             recorded = recorded_public_key()
     if recorded != public:
         raise SigningKeyError(
-            f"Khóa ký ở {_where(path)} (khóa công khai {public[:12]}…) khác khóa cài đặt này đang ký "
+            f"Khóa ký ở {where_key_is(path)} (khóa công khai {public[:12]}…) khác khóa cài đặt này đang ký "
             f"({recorded[:12]}…); bạn đọc chỉ tin các lớp ký bằng khóa đó. Hãy chép đúng tệp khóa ký từ máy đang "
             "chạy; xem docs/scaling.md."
         )
     return public
 
 
-def signing_key():
-    """This machine's signing key, checked against the installation's once per process."""
+def _checked_key():
+    """This machine's signing key and its public half, checked against the installation's once per process."""
     from layerformat.signing import load_or_create_key, public_key_b64
 
     path = Path(settings.SOTAY_SIGNING_KEY_FILE)
     refuse_missing_key(path)
     key = load_or_create_key(path)
-    public = public_key_b64(key).strip()
+    public, where = public_key_b64(key).strip(), where_key_is(path)
     with _lock:
-        known = _checked.get(_where(path))
+        known = _checked.get(where)
     if known != public:
         check_key(key, path)
         with _lock:
-            _checked[_where(path)] = public
-    return key
+            _checked[where] = public
+    return key, public
+
+
+def signing_key():
+    """This machine's signing key, once it is the installation's."""
+    return _checked_key()[0]
+
+
+def public_key() -> str:
+    """The installation's public key (base64), as `/keys/signing.pub` publishes it, from this machine's key."""
+    return _checked_key()[1]
 
 
 def forget_checked() -> None:

@@ -93,11 +93,9 @@ def _from_object_store(path: str) -> HttpResponse:
 @require_GET
 def public_key(request: HttpRequest, name: str) -> HttpResponse:
     """The Ed25519 public key readers use to check manifests (public by design)."""
-    from layerformat.signing import public_key_b64
+    from .keys import public_key
 
-    from .keys import signing_key
-
-    return HttpResponse(public_key_b64(signing_key()), content_type="text/plain")
+    return HttpResponse(public_key(), content_type="text/plain")
 
 
 @xframe_options_sameorigin  # the admin's preview panel shows it in an iframe of the same origin

@@ -126,10 +126,9 @@ def shared_source(name: str) -> bytes | None:
 
 def public_key() -> str:
     """The province's Ed25519 public key (base64), as /keys/signing.pub publishes it."""
-    from cms.publishing.keys import signing_key
-    from layerformat.signing import public_key_b64
+    from cms.publishing.keys import public_key as installation_public_key
 
-    return public_key_b64(signing_key()).strip()  # never a key of this machine's own that readers would not trust
+    return installation_public_key()  # never a key of this machine's own that readers would not trust
 
 
 def service_worker_source() -> bytes:

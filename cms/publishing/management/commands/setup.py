@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -16,8 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from django.db import connection
 
-        from cms.publishing.keys import check_key, refuse_missing_key
-        from layerformat.signing import ENV_KEY, load_or_create_key, public_key_b64
+        from cms.publishing.keys import check_key, refuse_missing_key, where_key_is
+        from layerformat.signing import load_or_create_key
 
         connection.ensure_connection()  # a database that does not answer is told before anything is made
         key_file = Path(settings.SOTAY_SIGNING_KEY_FILE)
@@ -27,15 +26,15 @@ class Command(BaseCommand):
         key = load_or_create_key(key_file)  # before migrating: a broken key is told before minutes of migrations
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)  # the shared cache's table (throttles, layer lists)
-        _refuse(check_key, key, key_file)  # recorded if it is the first; refused if it is not the installation's
-        where = f"biến môi trường {ENV_KEY}" if os.environ.get(ENV_KEY) else str(key_file)
-        self.stdout.write(f"Cơ sở dữ liệu đã cập nhật. Khóa ký: {where}; khóa công khai: {public_key_b64(key)}")
+        # Recorded if it is the first; refused if it is not the installation's.
+        public = _refuse(check_key, key, key_file)
+        self.stdout.write(f"Cơ sở dữ liệu đã cập nhật. Khóa ký: {where_key_is(key_file)}; khóa công khai: {public}")
 
 
-def _refuse(check, *args) -> None:
+def _refuse(check, *args):
     from cms.publishing.keys import SigningKeyError
 
     try:
-        check(*args)
+        return check(*args)
     except SigningKeyError as exc:
         raise CommandError(str(exc)) from exc
