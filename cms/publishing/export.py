@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, datetime
 from html import escape, unescape
 from pathlib import Path
@@ -201,10 +202,9 @@ def local_path(name: str) -> str | None:
     if not copy.exists():
         if not default_storage.exists(name):
             return None
-        with default_storage.open(name, "rb") as source:
-            data = source.read()
         copy.parent.mkdir(parents=True, exist_ok=True)
         partial = copy.with_name(copy.name + ".part")
-        partial.write_bytes(data)
+        with default_storage.open(name, "rb") as source, partial.open("wb") as out:
+            shutil.copyfileobj(source, out)  # a resolution's scan can be tens of MB: never whole in memory
         partial.replace(copy)  # whole or not at all: a build killed mid-way leaves no half file behind
     return str(copy)
